@@ -1,0 +1,60 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { Type, type Static } from '@sinclair/typebox'
+import { TypeCompiler } from '@sinclair/typebox/compiler'
+
+/** A merchant as the fixtures define it (contract §6). */
+export const MerchantSchema = Type.Object({
+  merchant_id: Type.String({ pattern: '^[A-Za-z0-9]{4,32}$', description: 'OTT Pay merchant id, e.g. QC00005496' }),
+  name: Type.String({ minLength: 1 }),
+  sign_key: Type.String({ minLength: 8, description: 'the merchant sign key (fake in fixtures)' }),
+  currency: Type.Union([Type.Literal('CAD'), Type.Literal('USD'), Type.Literal('CNY')]),
+  operators: Type.Array(Type.String({ pattern: '^[0-9]{1,20}$' }), { minItems: 1 })
+}, { additionalProperties: true })
+
+export type Merchant = Static<typeof MerchantSchema>
+
+const MerchantsFile = TypeCompiler.Compile(Type.Array(MerchantSchema, { minItems: 1 }))
+
+/** A broken fixture file; the message names the file. */
+export class FixtureError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'FixtureError'
+  }
+}
+
+export interface Fixtures {
+  merchants: Merchant[]
+}
+
+async function readJson (file: string): Promise<unknown> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (err) {
+    throw new FixtureError(`${file}: cannot be read (${(err as Error).message})`)
+  }
+  try {
+    return JSON.parse(text)
+  } catch (err) {
+    throw new FixtureError(`${file}: is not valid JSON (${(err as Error).message})`)
+  }
+}
+
+/** Loads and validates the fixture folder (`FIXTURES_DIR`). */
+export async function loadFixtures (dir: string): Promise<Fixtures> {
+  const file = join(dir, 'merchants.json')
+  const merchants = await readJson(file)
+  const error = MerchantsFile.Errors(merchants).First()
+  if (error !== undefined) {
+    throw new FixtureError(`${file}: ${error.path || '(root)'} ${error.message}`)
+  }
+  const list = merchants as Merchant[]
+  const seen = new Set<string>()
+  for (const merchant of list) {
+    if (seen.has(merchant.merchant_id)) throw new FixtureError(`${file}: merchant_id ${merchant.merchant_id} appears twice`)
+    seen.add(merchant.merchant_id)
+  }
+  return { merchants: list }
+}

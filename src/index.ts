@@ -1,0 +1,9 @@
+/** The `ottpay-sandbox` package entry: build and embed the sandbox in another test suite. */
+export { buildApp, type AppOptions } from './app.js'
+export { loadConfig, ConfigError, type Config } from './config.js'
+export { loadFixtures, FixtureError, type Fixtures, type Merchant } from './fixtures.js'
+export { createStore, type Store } from './store/index.js'
+export { systemClock, createManualClock, type Clock, type ManualClock } from './clock.js'
+export { createIds, createCounterIds, type Ids } from './ids.js'
+export { GATEWAY_CODES, GatewayError, type GatewayCode } from './errors.js'
+export type { Order, OrderStatus } from './orders/order.js'

@@ -1,0 +1,74 @@
+import { GatewayError } from '../errors.js'
+import type { ActionContext } from '../protocol/action.js'
+import { maskCard, maskRequest, type Order, type PayMethod } from './order.js'
+
+export interface NewOrder {
+  order_id: string | undefined
+  method: PayMethod
+  amount: string
+  tip: string | undefined
+  operator_id: string | undefined
+  notify_url: string
+  return_url?: string | undefined
+  card_number?: string | undefined
+  channel?: string | undefined
+  request: Record<string, unknown>
+}
+
+const BIZPAY_PREFIX: Record<PayMethod, string> = { WECHATPAY: 'WX', ALIPAY: 'AP', UNIONPAY: 'UP', SECUREPAY: 'UP' }
+
+/** The operator must be one of the merchant's (fixtures `operators`). */
+export function requireOperator (ctx: ActionContext, operatorId: string | undefined): void {
+  if (operatorId === undefined || ctx.merchant.operators.includes(operatorId)) return
+  throw new GatewayError('PARAM_INVALID',
+    `operator_id ${operatorId} is not an operator of merchant ${ctx.merchant.merchant_id} (known: ${ctx.merchant.operators.join(', ')})`)
+}
+
+/**
+ * Builds an `init` order for the calling merchant and reserves its id. The caller fills `code_url` and
+ * `response`, then persists with {@link commitOrder}. Throws `ORDER_USED` for an id the merchant already used.
+ */
+export function draftOrder (ctx: ActionContext, input: NewOrder): Order {
+  requireOperator(ctx, input.operator_id)
+  const orderId = input.order_id ?? ctx.ids.orderId()
+  if (ctx.store.orders.find(ctx.merchant.merchant_id, orderId) !== undefined) {
+    throw new GatewayError('ORDER_USED', `order_id ${orderId} was already used by merchant ${ctx.merchant.merchant_id}`)
+  }
+  const at = new Date(ctx.clock.now()).toISOString()
+  return {
+    merchant_id: ctx.merchant.merchant_id,
+    order_id: orderId,
+    action: ctx.action,
+    version: ctx.version,
+    method: input.method,
+    amount: input.amount,
+    tip: input.tip === undefined || input.tip === '' ? '0' : input.tip,
+    currency: ctx.merchant.currency,
+    operator_id: input.operator_id ?? null,
+    notify_url: input.notify_url,
+    return_url: input.return_url ?? null,
+    card_masked: input.card_number === undefined ? null : maskCard(input.card_number),
+    channel: input.channel ?? null,
+    bizpay_order_id: ctx.ids.bizpayOrderId(BIZPAY_PREFIX[input.method]),
+    code_url: '',
+    page_token: ctx.ids.pageToken(),
+    status: 'init',
+    created_at: at,
+    updated_at: at,
+    finish_time: null,
+    history: [{ at, status: 'init', reason: `created by ${ctx.action} ${ctx.version}` }],
+    request: maskRequest(input.request),
+    response: {}
+  }
+}
+
+/**
+ * Persists a drafted order; resolves once it is on disk, so an acknowledged order survives a crash.
+ * The id is checked again because another request may have taken it while this one was drafted.
+ */
+export async function commitOrder (ctx: ActionContext, order: Order): Promise<void> {
+  if (ctx.store.orders.find(order.merchant_id, order.order_id) !== undefined) {
+    throw new GatewayError('ORDER_USED', `order_id ${order.order_id} was already used by merchant ${order.merchant_id}`)
+  }
+  await ctx.store.orders.insert(order)
+}

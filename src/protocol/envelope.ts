@@ -1,0 +1,24 @@
+import { Type, type Static } from '@sinclair/typebox'
+
+const text = (description: string) => Type.String({ errorMessage: 'must be a string', description })
+
+/** The level-1 request body of processV2 (every action). */
+export const RequestEnvelopeSchema = Type.Object({
+  action: text('Action name, e.g. "ACTIVEPAY"'),
+  version: text('Version number, e.g. "1.0"'),
+  merchant_id: text('Merchant ID provided by OTT Pay'),
+  data: text('Base64 of the AES-128-ECB encrypted JSON transaction data (Appendix A)'),
+  md5: text('Uppercase hex MD5 of the data values sorted by key (Appendix A)')
+}, { $id: 'RequestEnvelope', additionalProperties: true })
+
+export type RequestEnvelope = Static<typeof RequestEnvelopeSchema>
+
+/** The level-1 answer: `data` and `md5` only when `rsp_code` is SUCCESS. */
+export const ResponseEnvelopeSchema = Type.Object({
+  rsp_code: Type.String({ description: 'Appendix B response code' }),
+  rsp_msg: Type.String({ description: 'Appendix B message, followed by the sandbox\'s explanation on errors' }),
+  data: Type.Optional(Type.String({ description: 'encrypted answer data' })),
+  md5: Type.Optional(Type.String({ description: 'md5 of the answer data' }))
+}, { $id: 'ResponseEnvelope' })
+
+export type ResponseEnvelope = Static<typeof ResponseEnvelopeSchema>

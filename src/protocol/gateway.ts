@@ -1,0 +1,108 @@
+import type { Clock } from '../clock.js'
+import { CryptoError, openDetailed, seal, type CryptoErrorCode, type DataObject } from '../crypto/index.js'
+import { GatewayError, GATEWAY_CODES } from '../errors.js'
+import type { Ids } from '../ids.js'
+import type { MerchantDirectory } from '../merchants.js'
+import type { Store } from '../store/index.js'
+import { RequestEnvelopeSchema, type ResponseEnvelope } from './envelope.js'
+import { normalizeData } from './normalize.js'
+import { ACTIONS, findAction } from './registry.js'
+import { compile } from './validate.js'
+
+export interface GatewayDeps {
+  merchants: MerchantDirectory
+  store: Store
+  clock: Clock
+  ids: Ids
+}
+
+/** What the gateway learnt about one request, step by step: the material of the request log. */
+export interface GatewayTrace {
+  merchant_id?: string
+  action?: string
+  version?: string
+  /** The step that failed, when one did. */
+  failed_step?: 'body' | 'envelope' | 'merchant' | 'action' | 'version' | CryptoErrorCode | 'fields' | 'action_rules'
+  plaintext?: string
+  canonical?: string
+  expected_md5?: string
+  received_md5?: string
+  data?: DataObject
+  warnings: string[]
+}
+
+const envelope = compile(RequestEnvelopeSchema)
+
+function list (values: Iterable<string>): string {
+  return [...values].join(', ')
+}
+
+/**
+ * The processV2 pipeline: envelope → merchant → action and version → open (base64, AES, JSON, md5) →
+ * normalize and validate the fields → run the action → seal the answer with the merchant's key.
+ * Throws a {@link GatewayError} for every rejection; `trace` records how far the request got.
+ */
+export async function processEnvelope (body: unknown, deps: GatewayDeps, baseUrl: string, trace: GatewayTrace): Promise<ResponseEnvelope> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    trace.failed_step = 'body'
+    const got = body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body
+    throw new GatewayError('PARAM_ERROR', `the body must be a JSON object {action, version, merchant_id, data, md5}, got ${got}`)
+  }
+  const problem = envelope.problem(body)
+  if (problem !== undefined) {
+    trace.failed_step = 'envelope'
+    throw new GatewayError('PARAM_ERROR', problem)
+  }
+  const request = body as { action: string, version: string, merchant_id: string, data: string, md5: string }
+  trace.merchant_id = request.merchant_id
+  trace.action = request.action
+  trace.version = request.version
+  trace.received_md5 = request.md5
+
+  const merchant = deps.merchants.get(request.merchant_id)
+  if (merchant === undefined) {
+    trace.failed_step = 'merchant'
+    throw new GatewayError('PARAM_INVALID', `unknown merchant_id ${JSON.stringify(request.merchant_id)}`)
+  }
+  const definition = findAction(request.action)
+  if (definition === undefined) {
+    trace.failed_step = 'action'
+    throw new GatewayError('PARAM_INVALID', `unknown action ${JSON.stringify(request.action)} (supported: ${list(ACTIONS.map((a) => a.action))})`)
+  }
+  if (!definition.versions.includes(request.version)) {
+    trace.failed_step = 'version'
+    throw new GatewayError('PARAM_INVALID', `version ${JSON.stringify(request.version)} is not supported for ${definition.action} (supported: ${list(definition.versions)})`)
+  }
+
+  let opened
+  try {
+    opened = openDetailed(request, merchant.sign_key)
+  } catch (err) {
+    if (!(err instanceof CryptoError)) throw err
+    trace.failed_step = err.code
+    trace.plaintext = err.details.plaintext
+    trace.canonical = err.details.canonical
+    trace.expected_md5 = err.details.expectedMd5
+    throw new GatewayError('PARAM_INVALID', err.message)
+  }
+  trace.plaintext = opened.plaintext
+  trace.canonical = opened.canonical
+  trace.expected_md5 = request.md5
+  if (opened.numberStyle === 'java') trace.warnings.push('md5 matched only with whole numbers spelled like Java ("100.0"): send amounts as strings')
+
+  const data = normalizeData(opened.data, definition.aliases ?? {}, definition.trim ?? [], trace.warnings)
+  trace.data = data
+  const invalid = definition.data.problem(data)
+  if (invalid !== undefined) {
+    trace.failed_step = 'fields'
+    throw new GatewayError('PARAM_INVALID', invalid)
+  }
+  let answer: DataObject
+  try {
+    answer = await definition.handle({ merchant, action: definition.action, version: request.version, baseUrl, ...deps }, data)
+  } catch (err) {
+    if (err instanceof GatewayError) trace.failed_step = 'action_rules'
+    throw err
+  }
+  return { rsp_code: 'SUCCESS', rsp_msg: GATEWAY_CODES.SUCCESS, ...seal(answer, merchant.sign_key) }
+}

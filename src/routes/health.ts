@@ -1,0 +1,13 @@
+import type { FastifyInstance } from 'fastify'
+import { Type } from '@sinclair/typebox'
+
+/** Liveness and readiness: the app is only built once the store has loaded, so answering means ready. */
+export function registerHealthRoute (app: FastifyInstance): void {
+  app.get('/healthz', {
+    schema: {
+      summary: 'Readiness check',
+      tags: ['sandbox'],
+      response: { 200: Type.Object({ status: Type.Literal('ok') }) }
+    }
+  }, async () => ({ status: 'ok' as const }))
+}

@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify'
+import { Type } from '@sinclair/typebox'
+import { ApiError } from '../errors.js'
+import { ORDER_STATUSES, type Order, type OrderStatus } from '../orders/order.js'
+import type { Store } from '../store/index.js'
+
+const ListQuery = Type.Object({
+  merchant_id: Type.Optional(Type.String()),
+  status: Type.Optional(Type.Union(ORDER_STATUSES.map((s) => Type.Literal(s))))
+})
+const OneQuery = Type.Object({ merchant_id: Type.Optional(Type.String()) })
+const OneParams = Type.Object({ order_id: Type.String() })
+
+/** Finds one order by id; order ids are unique per merchant only, so `merchant_id` disambiguates. */
+export function findOrderOrThrow (store: Store, orderId: string, merchantId: string | undefined): Order {
+  if (merchantId !== undefined) {
+    const order = store.orders.find(merchantId, orderId)
+    if (order === undefined) throw new ApiError('NOT_FOUND', `order ${orderId} of merchant ${merchantId} not found`)
+    return order
+  }
+  const matches = store.orders.findById(orderId)
+  if (matches.length === 0) throw new ApiError('NOT_FOUND', `order ${orderId} not found`)
+  if (matches.length > 1) {
+    throw new ApiError('CONFLICT', `order ${orderId} exists for several merchants (${matches.map((o) => o.merchant_id).join(', ')}); add ?merchant_id=`)
+  }
+  return matches[0]!
+}
+
+/** The control API's order views (contract §4). */
+export function registerSandboxOrders (app: FastifyInstance, store: Store): void {
+  app.get<{ Querystring: { merchant_id?: string, status?: OrderStatus } }>('/sandbox/api/orders', {
+    schema: { summary: 'List orders, newest first', tags: ['control API'], querystring: ListQuery }
+  }, async (request) => ({ orders: store.orders.list(request.query) }))
+
+  app.get<{ Params: { order_id: string }, Querystring: { merchant_id?: string } }>('/sandbox/api/orders/:order_id', {
+    schema: { summary: 'One order with its request, answer and status history', tags: ['control API'], params: OneParams, querystring: OneQuery }
+  }, async (request) => findOrderOrThrow(store, request.params.order_id, request.query.merchant_id))
+}

@@ -1,0 +1,11 @@
+import type { Order } from '../orders/order.js'
+
+/** The shape of the lowdb JSON file. `schema` lets a later version migrate older files. */
+export interface Data {
+  schema: 1
+  orders: Order[]
+}
+
+export function defaultData (): Data {
+  return { schema: 1, orders: [] }
+}

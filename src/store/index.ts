@@ -1,0 +1,110 @@
+import { mkdir } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { Low, Memory } from 'lowdb'
+import { JSONFile } from 'lowdb/node'
+import { StoreError } from '../errors.js'
+import type { Order, OrderStatus } from '../orders/order.js'
+import { defaultData, type Data } from './data.js'
+
+export interface OrderFilter {
+  merchant_id?: string
+  status?: OrderStatus
+}
+
+/** Small repository functions over the orders; the only way the rest of the sandbox touches persistence. */
+export interface OrderRepository {
+  /** Adds an order; resolves once it is on disk. */
+  insert(order: Order): Promise<void>
+  /** Saves changes made to an order; resolves once they are on disk. */
+  save(order: Order): Promise<void>
+  find(merchantId: string, orderId: string): Order | undefined
+  findByPageToken(token: string): Order | undefined
+  /** Orders with this id across merchants (order ids are unique per merchant only). */
+  findById(orderId: string): Order[]
+  /** Newest first. */
+  list(filter?: OrderFilter): Order[]
+  count(): number
+}
+
+export interface Store {
+  orders: OrderRepository
+  /** Where the data lives: a file path, or `:memory:`. */
+  location: string
+  close(): Promise<void>
+}
+
+const key = (merchantId: string, orderId: string) => `${merchantId}\u0000${orderId}`
+
+async function openLow (location: string): Promise<Low<Data>> {
+  if (location === ':memory:') return new Low<Data>(new Memory<Data>(), defaultData())
+  await mkdir(dirname(location), { recursive: true })
+  const db = new Low<Data>(new JSONFile<Data>(location), defaultData())
+  try {
+    await db.read()
+  } catch (err) {
+    throw new StoreError(`${location}: cannot be loaded (${(err as Error).message}); move it away to start empty`, { cause: err })
+  }
+  if (db.data === null || typeof db.data !== 'object' || !Array.isArray(db.data.orders)) {
+    throw new StoreError(`${location}: is not a sandbox data file (no "orders" array)`)
+  }
+  return db
+}
+
+/**
+ * Opens the store: a lowdb JSON file, or memory for `:memory:`. Every write resolves only after the file is
+ * written (lowdb writes atomically through a temp file and rename, and coalesces concurrent writes).
+ */
+export async function createStore (location: string): Promise<Store> {
+  const db = await openLow(location)
+  const byKey = new Map<string, Order>()
+  const byToken = new Map<string, Order>()
+  for (const order of db.data.orders) {
+    byKey.set(key(order.merchant_id, order.order_id), order)
+    byToken.set(order.page_token, order)
+  }
+
+  async function persist (): Promise<void> {
+    try {
+      await db.write()
+    } catch (err) {
+      throw new StoreError(`cannot write ${location}: ${(err as Error).message}`, { cause: err })
+    }
+  }
+
+  const orders: OrderRepository = {
+    async insert (order) {
+      db.data.orders.push(order)
+      byKey.set(key(order.merchant_id, order.order_id), order)
+      byToken.set(order.page_token, order)
+      try {
+        await persist()
+      } catch (err) {
+        // Not on disk means not acknowledged: take it back out so memory and file agree.
+        db.data.orders.splice(db.data.orders.indexOf(order), 1)
+        byKey.delete(key(order.merchant_id, order.order_id))
+        byToken.delete(order.page_token)
+        throw err
+      }
+    },
+    save: persist,
+    find: (merchantId, orderId) => byKey.get(key(merchantId, orderId)),
+    findByPageToken: (token) => byToken.get(token),
+    findById: (orderId) => db.data.orders.filter((order) => order.order_id === orderId),
+    list (filter = {}) {
+      const matches = db.data.orders.filter((order) =>
+        (filter.merchant_id === undefined || order.merchant_id === filter.merchant_id) &&
+        (filter.status === undefined || order.status === filter.status))
+      return matches.reverse()
+    },
+    count: () => db.data.orders.length
+  }
+
+  return {
+    orders,
+    location,
+    async close () {
+      // lowdb has no handle to release; a last write makes sure nothing queued is left behind.
+      if (location !== ':memory:') await persist()
+    }
+  }
+}

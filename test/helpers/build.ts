@@ -1,0 +1,100 @@
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/app.js'
+import { createManualClock, type ManualClock } from '../../src/clock.js'
+import { loadConfig, type Config } from '../../src/config.js'
+import { seal, open, type DataObject } from '../../src/crypto/index.js'
+import type { Merchant } from '../../src/fixtures.js'
+import { createCounterIds } from '../../src/ids.js'
+import { createStore, type Store } from '../../src/store/index.js'
+
+/** Small hand-written merchants for tests (the shipped fixtures have their own load test). */
+export const MERCHANT: Merchant = {
+  merchant_id: 'QC00000001',
+  name: 'Test Tea',
+  sign_key: 'TESTKEY000000001',
+  currency: 'CAD',
+  operators: ['0000020156']
+}
+
+export const OTHER_MERCHANT: Merchant = {
+  merchant_id: 'ON00000002',
+  name: 'Other Shop',
+  sign_key: 'TESTKEY000000002',
+  currency: 'USD',
+  operators: ['0000000005']
+}
+
+/** 2026-01-15T04:00:00Z, i.e. 12:00 in Beijing. */
+export const T0 = Date.parse('2026-01-15T04:00:00.000Z')
+
+export interface TestSandbox {
+  app: FastifyInstance
+  store: Store
+  clock: ManualClock
+  config: Config
+}
+
+interface Tap {
+  teardown(fn: () => unknown): void
+}
+
+/** Builds the real app on a memory store, a fixed clock and counter ids; closed after the test. */
+export async function build (t: Tap, overrides: { env?: NodeJS.ProcessEnv, store?: Store, merchants?: Merchant[] } = {}): Promise<TestSandbox> {
+  const config = loadConfig({ DB_FILE: ':memory:', ...overrides.env })
+  const store = overrides.store ?? await createStore(':memory:')
+  const clock = createManualClock(T0)
+  const app = await buildApp({
+    config,
+    merchants: overrides.merchants ?? [MERCHANT, OTHER_MERCHANT],
+    store,
+    clock,
+    ids: createCounterIds(),
+    logger: false
+  })
+  t.teardown(() => app.close())
+  return { app, store, clock, config }
+}
+
+/** A sealed processV2 request body. */
+export function envelope (action: string, version: string, data: DataObject, merchant: Merchant = MERCHANT): Record<string, string> {
+  return { action, version, merchant_id: merchant.merchant_id, ...seal(data, merchant.sign_key) }
+}
+
+export interface GatewayAnswer {
+  status: number
+  body: { rsp_code: string, rsp_msg: string, data?: string, md5?: string }
+  /** The decrypted answer data, when there is one. */
+  data: DataObject | undefined
+}
+
+/** POSTs to /processV2 (or another path) and opens the answer with the merchant's key. */
+export async function callGateway (app: FastifyInstance, body: unknown, merchant: Merchant = MERCHANT, url = '/processV2'): Promise<GatewayAnswer> {
+  const res = await app.inject({ method: 'POST', url, payload: body as Record<string, unknown> })
+  const parsed = res.json() as GatewayAnswer['body']
+  const data = parsed.data !== undefined && parsed.md5 !== undefined ? open({ data: parsed.data, md5: parsed.md5 }, merchant.sign_key) : undefined
+  return { status: res.statusCode, body: parsed, data }
+}
+
+export const activePayData = (extra: DataObject = {}): DataObject => ({
+  order_id: 'ORDER0001',
+  operator_id: '0000020156',
+  amount: '100',
+  biz_type: 'WECHATPAY',
+  call_back_url: 'https://merchant.example/callback',
+  ...extra
+})
+
+export const cardData = (extra: DataObject = {}): DataObject => ({
+  orderId: 'CARD0001',
+  merchant_id: MERCHANT.merchant_id,
+  operator_id: '0000020156',
+  txnTime: '20260115120000',
+  txnAmt: '2500',
+  cc_number: '5160736813962037',
+  frontUrl: 'https://merchant.example/result',
+  backUrl: 'https://merchant.example/callback',
+  channelType: 'UPAYONLINE',
+  bizType: 'securePay',
+  cc_channelType: 'web',
+  ...extra
+})
