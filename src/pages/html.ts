@@ -46,3 +46,9 @@ ${body}
 </html>
 `
 }
+
+/** A payer page's error: what went wrong, in words, never a stack trace. */
+export function renderPageError (message: string): string {
+  return page('Request not understood', `<h1>Request not understood</h1>
+<p role="alert">${escapeHtml(message)}</p>`)
+}

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError, GatewayError, StoreError } from '../errors.js'
+import { renderPageError } from '../pages/html.js'
 
 /** Which wire format a route answers errors in. Routes declare it in `config.surface`. */
 export type Surface = 'gateway' | 'api' | 'page'
@@ -32,6 +33,17 @@ function gatewayError (err: FastifyError | Error, request: FastifyRequest): Gate
   return new GatewayError('SYSTEM_ERROR', 'unexpected sandbox error; see the sandbox log')
 }
 
+/** Payer pages answer errors as HTML: the payer's browser shows a page, not a JSON blob. */
+function sendPageError (err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const fastifyError = err as FastifyError
+  reply.type('text/html; charset=utf-8')
+  if (fastifyError.statusCode !== undefined && fastifyError.statusCode < 500) {
+    return reply.code(fastifyError.statusCode).send(renderPageError(fastifyError.message))
+  }
+  request.log.error({ err }, 'unexpected error on a payer page')
+  return reply.code(500).send(renderPageError('unexpected sandbox error; see the sandbox log'))
+}
+
 /** The one error handler (style rule 5): maps catalogue errors to each surface's wire format. */
 export function registerErrorHandler (app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
@@ -39,6 +51,7 @@ export function registerErrorHandler (app: FastifyInstance): void {
       const failure = gatewayError(err, request)
       return reply.code(failure.httpStatus).send({ rsp_code: failure.code, rsp_msg: failure.message })
     }
+    if (surfaceOf(request) === 'page') return sendPageError(err, request, reply)
     if (err instanceof ApiError) return reply.code(err.statusCode).send({ error: err.code, message: err.message })
     const fastifyError = err as FastifyError
     if (fastifyError.statusCode !== undefined && fastifyError.statusCode < 500) {

@@ -1,0 +1,155 @@
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { ConfigError, loadConfig } from '../src/config.js'
+import { FixtureError, loadFixtures } from '../src/fixtures.js'
+
+const FIXTURES = fileURLToPath(new URL('../fixtures', import.meta.url))
+
+/** The error loadConfig throws for this environment. */
+function configError (env: NodeJS.ProcessEnv): Error | undefined {
+  try {
+    loadConfig(env, '/srv/app')
+  } catch (err) {
+    return err as Error
+  }
+  return undefined
+}
+
+t.test('defaults', async (t) => {
+  const config = loadConfig({}, '/srv/app')
+  t.same(config, {
+    port: 8080,
+    host: '127.0.0.1',
+    publicUrl: undefined,
+    dbFile: resolve('/srv/app', 'data/sandbox.json'),
+    fixturesDir: resolve('/srv/app', 'fixtures'),
+    logLevel: 'info',
+    bodyLimit: 1048576
+  })
+  t.ok(Object.isFrozen(config))
+})
+
+t.test('cwd defaults to process.cwd()', async (t) => {
+  const config = loadConfig({})
+  t.equal(config.dbFile, resolve(process.cwd(), 'data', 'sandbox.json'))
+  t.equal(config.fixturesDir, resolve(process.cwd(), 'fixtures'))
+})
+
+t.test('blank values fall back to the defaults', async (t) => {
+  const config = loadConfig({ PORT: '', HOST: '  ', DB_FILE: '', FIXTURES_DIR: ' ', LOG_LEVEL: '', BODY_LIMIT: ' ', PUBLIC_URL: '' }, '/srv/app')
+  t.equal(config.port, 8080)
+  t.equal(config.host, '127.0.0.1')
+  t.equal(config.dbFile, '/srv/app/data/sandbox.json')
+  t.equal(config.fixturesDir, '/srv/app/fixtures')
+  t.equal(config.logLevel, 'info')
+  t.equal(config.bodyLimit, 1048576)
+  t.equal(config.publicUrl, undefined)
+})
+
+t.test('values are read, trimmed and resolved', async (t) => {
+  const config = loadConfig({
+    PORT: ' 0 ',
+    HOST: '0.0.0.0',
+    DB_FILE: 'var/db.json',
+    FIXTURES_DIR: '/opt/fixtures',
+    LOG_LEVEL: 'DEBUG',
+    BODY_LIMIT: '2048',
+    PUBLIC_URL: 'https://sandbox.example:8443/base'
+  }, '/srv/app')
+  t.equal(config.port, 0, 'PORT=0 picks a free port')
+  t.equal(config.host, '0.0.0.0')
+  t.equal(config.dbFile, '/srv/app/var/db.json')
+  t.equal(config.fixturesDir, '/opt/fixtures', 'absolute paths are kept')
+  t.equal(config.logLevel, 'debug')
+  t.equal(config.bodyLimit, 2048)
+  t.equal(config.publicUrl, 'https://sandbox.example:8443/base')
+  t.equal(loadConfig({ PORT: '65535' }).port, 65535)
+  t.equal(loadConfig({ DB_FILE: '/abs/file.json' }).dbFile, '/abs/file.json')
+})
+
+t.test(':memory: is kept as is', async (t) => {
+  t.equal(loadConfig({ DB_FILE: ':memory:' }, '/srv/app').dbFile, ':memory:')
+  t.equal(loadConfig({ DB_FILE: ' :memory: ' }, '/srv/app').dbFile, ':memory:')
+})
+
+t.test('PUBLIC_URL loses its trailing slashes', async (t) => {
+  t.equal(loadConfig({ PUBLIC_URL: 'http://localhost:8080/' }).publicUrl, 'http://localhost:8080')
+  t.equal(loadConfig({ PUBLIC_URL: 'https://sandbox.example/base//' }).publicUrl, 'https://sandbox.example/base')
+  t.equal(loadConfig({ PUBLIC_URL: ' http://localhost:8080 ' }).publicUrl, 'http://localhost:8080')
+})
+
+t.test('a bad PORT is refused with a message naming PORT', async (t) => {
+  for (const raw of ['70000', 'abc', '-1', '80.5', '1e3', '0x50', '65536']) {
+    const err = configError({ PORT: raw })
+    t.type(err, ConfigError, raw)
+    t.equal(err?.message, `PORT must be a whole number from 0 to 65535, got "${raw}"`)
+  }
+})
+
+t.test('a bad BODY_LIMIT is refused with a message naming BODY_LIMIT', async (t) => {
+  for (const raw of ['lots', '1023', '67108865', '1.5']) {
+    const err = configError({ BODY_LIMIT: raw })
+    t.type(err, ConfigError, raw)
+    t.equal(err?.message, `BODY_LIMIT must be a whole number from 1024 to 67108864, got "${raw}"`)
+  }
+  t.equal(loadConfig({ BODY_LIMIT: '1024' }).bodyLimit, 1024)
+  t.equal(loadConfig({ BODY_LIMIT: '67108864' }).bodyLimit, 67108864)
+})
+
+t.test('a bad PUBLIC_URL is refused with a message naming PUBLIC_URL', async (t) => {
+  const relative = configError({ PUBLIC_URL: 'nope' })
+  t.type(relative, ConfigError)
+  t.equal(relative?.message, 'PUBLIC_URL must be an absolute http(s) URL such as http://localhost:8080, got "nope"')
+  const ftp = configError({ PUBLIC_URL: 'ftp://files.example' })
+  t.type(ftp, ConfigError)
+  t.equal(ftp?.message, 'PUBLIC_URL must use http or https, got "ftp://files.example"')
+})
+
+t.test('a bad LOG_LEVEL is refused with a message naming LOG_LEVEL', async (t) => {
+  const err = configError({ LOG_LEVEL: 'loud' })
+  t.type(err, ConfigError)
+  t.equal(err?.message, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"')
+  t.equal(err?.name, 'ConfigError')
+  for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) {
+    t.equal(loadConfig({ LOG_LEVEL: level }).logLevel, level)
+  }
+})
+
+t.test('the shipped fixtures load: several merchants, unique ids, each with operators', async (t) => {
+  const { merchants } = await loadFixtures(FIXTURES)
+  t.ok(merchants.length >= 2, `${merchants.length} merchants`)
+  const ids = merchants.map((m) => m.merchant_id)
+  t.equal(new Set(ids).size, ids.length, 'merchant ids are unique')
+  t.ok(ids.includes('QC00005496'))
+  t.ok(ids.includes('ON00000097'))
+  for (const merchant of merchants) {
+    t.ok(merchant.operators.length >= 1, `${merchant.merchant_id} has operators`)
+    t.ok(merchant.sign_key.length >= 8, `${merchant.merchant_id} has a sign key`)
+  }
+  const tea = merchants.find((m) => m.merchant_id === 'QC00005496')!
+  t.equal(tea.sign_key, 'SANDBOXKEY000001')
+  t.ok(tea.operators.includes('0000020156'))
+})
+
+t.test('the default FIXTURES_DIR of the project root is the shipped folder', async (t) => {
+  const root = fileURLToPath(new URL('..', import.meta.url))
+  t.equal(loadConfig({}, root).fixturesDir, FIXTURES)
+})
+
+t.test('broken fixture folders are refused with a FixtureError naming merchants.json', async (t) => {
+  const good = { merchant_id: 'QC00000001', name: 'Tea', sign_key: 'KEY0000001', currency: 'CAD', operators: ['1'] }
+  const cases: Array<[string, Record<string, string>, RegExp]> = [
+    ['missing file', {}, /merchants\.json: cannot be read/],
+    ['broken JSON', { 'merchants.json': '[{' }, /merchants\.json: is not valid JSON/],
+    ['empty list', { 'merchants.json': '[]' }, /merchants\.json: \(root\)/],
+    ['missing sign_key', { 'merchants.json': JSON.stringify([{ ...good, sign_key: undefined }]) }, /merchants\.json: .*sign_key/],
+    ['no operators', { 'merchants.json': JSON.stringify([{ ...good, operators: [] }]) }, /merchants\.json: \/0\/operators/],
+    ['duplicate ids', { 'merchants.json': JSON.stringify([good, { ...good, name: 'Again' }]) }, /merchants\.json: merchant_id QC00000001 appears twice/]
+  ]
+  for (const [name, files, message] of cases) {
+    const err = await loadFixtures(t.testdir(files)).then(() => undefined, (e: unknown) => e)
+    t.type(err, FixtureError, name)
+    t.match((err as Error).message, message, name)
+  }
+})
