@@ -4,7 +4,13 @@ import { systemClock, type Clock } from './clock.js'
 import type { Config } from './config.js'
 import type { Merchant } from './fixtures.js'
 import { createIds, type Ids } from './ids.js'
+import { createDispatcher } from './callbacks/dispatcher.js'
 import { createMerchantDirectory } from './merchants.js'
+import { createPayments } from './orders/payments.js'
+import type { OutcomesFile } from './outcomes.js'
+import { createScheduler } from './scheduler.js'
+import { registerControlRoutes } from './routes/sandbox-control.js'
+import { registerScanPage } from './routes/hosted-scan.js'
 import { registerErrorHandler } from './plugins/error-handler.js'
 import { registerSwagger } from './plugins/swagger.js'
 import { registerHealthRoute } from './routes/health.js'
@@ -20,8 +26,26 @@ export interface AppOptions {
   store: Store
   clock?: Clock
   ids?: Ids
+  /** Magic outcomes by amount (fixtures `outcomes.json`); none by default. */
+  outcomes?: OutcomesFile
+  /** Outbound HTTP for callbacks; the global fetch by default. */
+  fetch?: typeof globalThis.fetch
+  /** How often the scheduler looks for due work (autopay, expiry, retries); 0 turns the timer off. */
+  tickIntervalMs?: number
   /** Fastify's logger option: `false` in tests, pino options in the server. */
   logger?: FastifyServerOptions['logger']
+}
+
+/** Test and embedding hooks: run what fell due now, and wait for callbacks in flight. */
+export interface SandboxControls {
+  tick(): Promise<void>
+  idle(): Promise<void>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    sandbox: SandboxControls
+  }
 }
 
 /** Never log what could carry a secret or a card number. */
@@ -52,11 +76,48 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   registerErrorHandler(app)
   await registerSwagger(app)
 
+  const outcomes = options.outcomes ?? { by_amount_suffix: {} }
+  const dispatcher = createDispatcher({
+    store,
+    clock,
+    fetch: options.fetch ?? globalThis.fetch,
+    log: app.log,
+    timeoutMs: config.callbackTimeoutMs,
+    retrySchedule: config.callbackRetrySchedule,
+    concurrency: config.callbackConcurrency
+  })
+  const payments = createPayments({ store, clock, ids, merchants, outcomes, dispatcher })
+  const scheduler = createScheduler({
+    store,
+    clock,
+    merchants,
+    outcomes,
+    payments,
+    dispatcher,
+    log: app.log,
+    autopayAfterMs: config.autopayAfterMs,
+    orderExpiryMs: config.orderExpiryMs
+  })
+  app.decorate('sandbox', { tick: () => scheduler.tick(), idle: () => dispatcher.idle() })
+
   const baseUrlOf: BaseUrlOf = (request) => config.publicUrl ?? `${request.protocol}://${request.host}`
   registerHealthRoute(app)
   registerProcessRoutes(app, { merchants, store, clock, ids }, baseUrlOf)
-  registerHostedUnionPay(app, { store, merchants, clock })
-  registerSandboxOrders(app, store)
+  registerHostedUnionPay(app, { store, merchants, payments })
+  registerScanPage(app, { store, merchants, payments })
+  registerSandboxOrders(app, store, baseUrlOf)
+  registerControlRoutes(app, { store, payments, dispatcher })
+
+  // Pending callbacks (also those left by a crash) and due autopay/expiry run on a timer from the start.
+  const interval = options.tickIntervalMs ?? 100
+  let timer: NodeJS.Timeout | undefined
+  app.addHook('onReady', async () => {
+    if (interval > 0) timer = setInterval(() => { void scheduler.tick() }, interval).unref()
+  })
+  app.addHook('onClose', async () => {
+    clearInterval(timer)
+    await dispatcher.idle()
+  })
 
   return app
 }

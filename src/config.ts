@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path'
+import { parseDuration, parseDurationList } from './duration.js'
 
 /** Everything the sandbox reads from the environment (contract §5), validated. */
 export interface Config {
@@ -12,7 +13,19 @@ export interface Config {
   logLevel: string
   /** Largest request body accepted, in bytes. */
   bodyLimit: number
+  /** Delays between callback attempts (CALLBACK_RETRY_SCHEDULE); after the last, a delivery is given up. */
+  callbackRetrySchedule: number[]
+  /** Per-attempt callback timeout (CALLBACK_TIMEOUT). */
+  callbackTimeoutMs: number
+  /** Callbacks in flight at once (CALLBACK_CONCURRENCY). */
+  callbackConcurrency: number
+  /** Pay new orders automatically after this long (AUTOPAY_AFTER); undefined: never. */
+  autopayAfterMs: number | undefined
+  /** Close unpaid orders as `notpay` after this long (ORDER_EXPIRY). */
+  orderExpiryMs: number
 }
+
+export const DEFAULT_RETRY_SCHEDULE = '15s,15s,30s,3m,10m,20m,30m,30m,30m,60m,3h,3h,3h,6h,6h'
 
 /** A configuration problem; the message names the variable. */
 export class ConfigError extends Error {
@@ -54,6 +67,27 @@ function publicUrl (env: NodeJS.ProcessEnv): string | undefined {
   return raw.replace(/\/+$/, '')
 }
 
+function duration (env: NodeJS.ProcessEnv, name: string, fallback: string): number {
+  const raw = text(env, name, fallback)
+  const value = parseDuration(raw)
+  if (value === undefined) throw new ConfigError(`${name} must be a duration such as 500ms, 15s, 3m or 2h, got "${raw}"`)
+  return value
+}
+
+function optionalDuration (env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = text(env, name, 'off')
+  return raw === 'off' ? undefined : duration(env, name, raw)
+}
+
+function retrySchedule (env: NodeJS.ProcessEnv): number[] {
+  const raw = text(env, 'CALLBACK_RETRY_SCHEDULE', DEFAULT_RETRY_SCHEDULE)
+  const value = raw === 'none' ? [] : parseDurationList(raw)
+  if (value === undefined) {
+    throw new ConfigError(`CALLBACK_RETRY_SCHEDULE must be a comma list of durations such as 15s,30s,3m (or "none"), got "${raw}"`)
+  }
+  return value
+}
+
 /** Reads and validates the configuration; throws a {@link ConfigError} naming the variable at fault. */
 export function loadConfig (env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const logLevel = text(env, 'LOG_LEVEL', 'info').toLowerCase()
@@ -69,6 +103,11 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, cwd = process.
     dbFile: dbFile === ':memory:' || isAbsolute(dbFile) ? dbFile : resolve(cwd, dbFile),
     fixturesDir: isAbsolute(fixturesDir) ? fixturesDir : resolve(cwd, fixturesDir),
     logLevel,
-    bodyLimit: integer(env, 'BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024)
+    bodyLimit: integer(env, 'BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    callbackRetrySchedule: retrySchedule(env),
+    callbackTimeoutMs: duration(env, 'CALLBACK_TIMEOUT', '10s'),
+    callbackConcurrency: integer(env, 'CALLBACK_CONCURRENCY', 64, 1, 1024),
+    autopayAfterMs: optionalDuration(env, 'AUTOPAY_AFTER'),
+    orderExpiryMs: duration(env, 'ORDER_EXPIRY', '2h')
   })
 }

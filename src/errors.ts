@@ -54,14 +54,15 @@ export const API_ERRORS = {
 export type ApiErrorCode = keyof typeof API_ERRORS
 
 export class ApiError extends Error {
-  readonly code: ApiErrorCode
+  /** What the client sees as `error`: the kind, or a more precise reason such as ORDER_PAID. */
+  readonly code: string
   readonly statusCode: number
 
-  constructor (code: ApiErrorCode, message: string) {
+  constructor (kind: ApiErrorCode, message: string, code: string = kind) {
     super(message)
     this.name = 'ApiError'
     this.code = code
-    this.statusCode = API_ERRORS[code]
+    this.statusCode = API_ERRORS[kind]
   }
 }
 

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Type, type Static } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
+import { checkOutcomesFile, outcomeProblem, type OutcomesFile } from './outcomes.js'
 
 /** A merchant as the fixtures define it (contract §6). */
 export const MerchantSchema = Type.Object({
@@ -9,7 +10,8 @@ export const MerchantSchema = Type.Object({
   name: Type.String({ minLength: 1 }),
   sign_key: Type.String({ minLength: 8, description: 'the merchant sign key (fake in fixtures)' }),
   currency: Type.Union([Type.Literal('CAD'), Type.Literal('USD'), Type.Literal('CNY')]),
-  operators: Type.Array(Type.String({ pattern: '^[0-9]{1,20}$' }), { minItems: 1 })
+  operators: Type.Array(Type.String({ pattern: '^[0-9]{1,20}$' }), { minItems: 1 }),
+  autopay_after: Type.Optional(Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)?$', description: 'pay this merchant\'s new orders automatically after this long, e.g. "5s"' }))
 }, { additionalProperties: true })
 
 export type Merchant = Static<typeof MerchantSchema>
@@ -26,13 +28,16 @@ export class FixtureError extends Error {
 
 export interface Fixtures {
   merchants: Merchant[]
+  /** Magic outcomes by amount (`outcomes.json`); empty when the folder has none. */
+  outcomes: OutcomesFile
 }
 
-async function readJson (file: string): Promise<unknown> {
+async function readJson (file: string, fallback?: unknown): Promise<unknown> {
   let text: string
   try {
     text = await readFile(file, 'utf8')
   } catch (err) {
+    if (fallback !== undefined && (err as NodeJS.ErrnoException).code === 'ENOENT') return fallback
     throw new FixtureError(`${file}: cannot be read (${(err as Error).message})`)
   }
   try {
@@ -56,5 +61,11 @@ export async function loadFixtures (dir: string): Promise<Fixtures> {
     if (seen.has(merchant.merchant_id)) throw new FixtureError(`${file}: merchant_id ${merchant.merchant_id} appears twice`)
     seen.add(merchant.merchant_id)
   }
-  return { merchants: list }
+  const outcomesFile = join(dir, 'outcomes.json')
+  const outcomes = await readJson(outcomesFile, { by_amount_suffix: {} })
+  const outcomeError = checkOutcomesFile.Errors(outcomes).First()
+  if (outcomeError !== undefined) throw new FixtureError(`${outcomesFile}: ${outcomeError.path || '(root)'} ${outcomeError.message}`)
+  const problem = outcomeProblem(outcomes as OutcomesFile)
+  if (problem !== undefined) throw new FixtureError(`${outcomesFile}: ${problem}`)
+  return { merchants: list, outcomes: outcomes as OutcomesFile }
 }

@@ -10,6 +10,8 @@ export interface Ids {
   qrToken(): string
   /** The token in a hosted payer page's URL. */
   pageToken(): string
+  /** A callback delivery (notification) id. */
+  deliveryId(): string
 }
 
 const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
@@ -23,7 +25,8 @@ export function createIds (): Ids {
     orderId,
     bizpayOrderId: (prefix) => prefix + digits(),
     qrToken: qr,
-    pageToken: page
+    pageToken: page,
+    deliveryId: () => 'cb_' + page()
   }
 }
 
@@ -35,6 +38,7 @@ export function createCounterIds (): Ids {
     orderId: () => 'SBX' + next(21),
     bizpayOrderId: (prefix) => prefix + next(16),
     qrToken: () => 'qr' + next(7),
-    pageToken: () => 'page' + next(17)
+    pageToken: () => 'page' + next(17),
+    deliveryId: () => 'cb_' + next(8)
   }
 }

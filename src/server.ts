@@ -15,6 +15,7 @@ async function main (): Promise<void> {
   const app = await buildApp({
     config,
     merchants: fixtures.merchants,
+    outcomes: fixtures.outcomes,
     store,
     logger: { level: config.logLevel, redact: LOG_REDACT }
   })

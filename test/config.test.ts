@@ -25,9 +25,29 @@ t.test('defaults', async (t) => {
     dbFile: resolve('/srv/app', 'data/sandbox.json'),
     fixturesDir: resolve('/srv/app', 'fixtures'),
     logLevel: 'info',
-    bodyLimit: 1048576
+    bodyLimit: 1048576,
+    callbackRetrySchedule: [15e3, 15e3, 30e3, 180e3, 600e3, 1200e3, 1800e3, 1800e3, 1800e3, 3600e3, 10800e3, 10800e3, 10800e3, 21600e3, 21600e3],
+    callbackTimeoutMs: 10000,
+    callbackConcurrency: 64,
+    autopayAfterMs: undefined,
+    orderExpiryMs: 7200000
   })
   t.ok(Object.isFrozen(config))
+})
+
+t.test('callback and schedule variables', async (t) => {
+  const config = loadConfig({ CALLBACK_RETRY_SCHEDULE: '50ms, 1s,2m,1h', CALLBACK_TIMEOUT: '250ms', AUTOPAY_AFTER: '5s', ORDER_EXPIRY: '30m', CALLBACK_CONCURRENCY: '8' })
+  t.same(config.callbackRetrySchedule, [50, 1000, 120000, 3600000])
+  t.equal(config.callbackTimeoutMs, 250)
+  t.equal(config.autopayAfterMs, 5000)
+  t.equal(config.orderExpiryMs, 1800000)
+  t.equal(config.callbackConcurrency, 8)
+  t.same(loadConfig({ CALLBACK_RETRY_SCHEDULE: 'none' }).callbackRetrySchedule, [])
+  t.equal(loadConfig({ AUTOPAY_AFTER: 'off' }).autopayAfterMs, undefined)
+  t.throws(() => loadConfig({ CALLBACK_RETRY_SCHEDULE: '15s,soon' }), { name: 'ConfigError', message: 'CALLBACK_RETRY_SCHEDULE must be a comma list of durations such as 15s,30s,3m (or "none"), got "15s,soon"' })
+  t.throws(() => loadConfig({ CALLBACK_TIMEOUT: '10 sec' }), { message: 'CALLBACK_TIMEOUT must be a duration such as 500ms, 15s, 3m or 2h, got "10 sec"' })
+  t.throws(() => loadConfig({ AUTOPAY_AFTER: 'tomorrow' }), { message: /^AUTOPAY_AFTER must be a duration/ })
+  t.throws(() => loadConfig({ ORDER_EXPIRY: '-1h' }), { message: /^ORDER_EXPIRY must be a duration/ })
 })
 
 t.test('cwd defaults to process.cwd()', async (t) => {

@@ -169,10 +169,13 @@ t.test('a malformed token is a 400 page', async (t) => {
   t.match(res.body, /params\/token /)
 })
 
-t.test('the result page links back to frontUrl; a mobile order without one has no link', async (t) => {
+t.test('the result page returns to frontUrl by POSTing the result; a mobile order without one has no way back', async (t) => {
   const { app } = await build(t)
   const web = await choose(app, await cardOrder(app), 'pay')
-  t.match(web.body, /<a href="https:\/\/merchant\.example\/result">Return to the merchant<\/a>/)
+  t.match(web.body, /<form id="return" method="post" action="https:\/\/merchant\.example\/result">/)
+  t.match(web.body, /<input type="hidden" name="order_status" value="success">/)
+  t.match(web.body, /<input type="hidden" name="orderId" value="CARD0001">/)
+  t.match(web.body, /document\.getElementById\("return"\)\.submit\(\)/, 'it submits itself')
   const mobileData = cardData({ orderId: 'MOBILE1', cc_channelType: 'mobile' })
   delete mobileData.frontUrl
   const mobile = await choose(app, await cardOrder(app, mobileData), 'pay')
@@ -187,7 +190,7 @@ t.test('merchant-supplied text is HTML-escaped', async (t) => {
   const res = await choose(app, path, 'pay')
   t.equal(res.statusCode, 200)
   t.notOk(res.body.includes('"><script>'), 'the raw markup is not rendered')
-  t.match(res.body, 'href="https://merchant.example/result?x=&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"')
+  t.match(res.body, 'action="https://merchant.example/result?x=&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"')
 })
 
 t.test('GET /sandbox/api/orders/:order_id finds one order', async (t) => {

@@ -1,9 +1,7 @@
 import type { Order } from '../orders/order.js'
 import { escapeHtml, formatAmount, page } from './html.js'
 
-/** The payer's choices on the hosted card page. */
-export const PAYER_CHOICES = ['pay', 'decline', 'cancel'] as const
-export type PayerChoice = typeof PAYER_CHOICES[number]
+import type { PayerChoice } from '../orders/payer-choice.js'
 
 function summary (order: Order, merchantName: string): string {
   return `<dl>
@@ -37,10 +35,39 @@ const OUTCOME_TEXT: Record<PayerChoice, string> = {
   cancel: 'Payment cancelled'
 }
 
-/** What the payer sees after choosing, with the way back to the merchant when the order gave one. */
+/**
+ * The fields posted to `frontUrl` when the payer returns to the merchant. The docs do not describe them;
+ * these carry what a result page needs, in the names the rest of the API uses.
+ */
+export function returnFields (order: Order): Record<string, string> {
+  return {
+    order_id: order.order_id,
+    orderId: order.order_id,
+    merchant_id: order.merchant_id,
+    amount: order.amount,
+    bizpay_order_id: order.bizpay_order_id,
+    order_status: order.status
+  }
+}
+
+/** A form that returns the browser to the merchant by POSTing the result, and submits itself when scripts run. */
+function returnForm (order: Order): string {
+  if (order.return_url === null) return ''
+  const inputs = Object.entries(returnFields(order))
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`).join('\n')
+  return `<form id="return" method="post" action="${escapeHtml(order.return_url)}">
+${inputs}
+<button type="submit">Return to the merchant</button>
+</form>`
+}
+
+/** What the payer sees after choosing; when the order has a `frontUrl`, the page returns there on its own. */
 export function renderUnionPayResult (order: Order, merchantName: string, choice: PayerChoice, problem?: string): string {
   const heading = problem === undefined ? OUTCOME_TEXT[choice] : 'Nothing was changed'
-  const back = order.return_url === null ? '' : `<p><a href="${escapeHtml(order.return_url)}">Return to the merchant</a></p>`
+  const autoReturn = problem === undefined && order.return_url !== null
+    ? '<script>setTimeout(function () { document.getElementById("return").submit() }, 1500)</script>'
+    : ''
+  const back = returnForm(order) + autoReturn
   return page(`${heading} — ${order.order_id}`, `<h1>${escapeHtml(heading)}</h1>
 ${problem === undefined ? '' : `<p role="alert">${escapeHtml(problem)}</p>`}
 <p class="amount">${escapeHtml(formatAmount(order.amount, order.currency))}</p>

@@ -3,6 +3,8 @@ import { Type } from '@sinclair/typebox'
 import { ApiError } from '../errors.js'
 import { ORDER_STATUSES, type Order, type OrderStatus } from '../orders/order.js'
 import type { Store } from '../store/index.js'
+import { scanPagePath } from './hosted-scan.js'
+import type { BaseUrlOf } from './process.js'
 
 const ListQuery = Type.Object({
   merchant_id: Type.Optional(Type.String()),
@@ -26,13 +28,19 @@ export function findOrderOrThrow (store: Store, orderId: string, merchantId: str
   return matches[0]!
 }
 
+/** An order as the control API shows it: the stored order, where its payer page is, and its callbacks. */
+export function orderView (store: Store, order: Order, baseUrl: string): Record<string, unknown> {
+  const page = order.method === 'SECUREPAY' ? `/sandbox/pay/unionpay/${order.page_token}` : scanPagePath(order.page_token)
+  return { ...order, payer_page_url: baseUrl + page, callbacks: store.callbacks.forOrder(order.merchant_id, order.order_id) }
+}
+
 /** The control API's order views (contract §4). */
-export function registerSandboxOrders (app: FastifyInstance, store: Store): void {
+export function registerSandboxOrders (app: FastifyInstance, store: Store, baseUrlOf: BaseUrlOf): void {
   app.get<{ Querystring: { merchant_id?: string, status?: OrderStatus } }>('/sandbox/api/orders', {
     schema: { summary: 'List orders, newest first', tags: ['control API'], querystring: ListQuery }
   }, async (request) => ({ orders: store.orders.list(request.query) }))
 
   app.get<{ Params: { order_id: string }, Querystring: { merchant_id?: string } }>('/sandbox/api/orders/:order_id', {
     schema: { summary: 'One order with its request, answer and status history', tags: ['control API'], params: OneParams, querystring: OneQuery }
-  }, async (request) => findOrderOrThrow(store, request.params.order_id, request.query.merchant_id))
+  }, async (request) => orderView(store, findOrderOrThrow(store, request.params.order_id, request.query.merchant_id), baseUrlOf(request)))
 }

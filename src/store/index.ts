@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { Low, Memory } from 'lowdb'
 import { JSONFile } from 'lowdb/node'
+import type { Delivery } from '../callbacks/delivery.js'
 import { StoreError } from '../errors.js'
 import type { Order, OrderStatus } from '../orders/order.js'
 import { defaultData, type Data } from './data.js'
@@ -23,11 +24,25 @@ export interface OrderRepository {
   findById(orderId: string): Order[]
   /** Newest first. */
   list(filter?: OrderFilter): Order[]
+  /** Orders still awaiting payment (`init`), for autopay and expiry. */
+  listOpen(): Order[]
   count(): number
+}
+
+/** The callback outbox. */
+export interface CallbackRepository {
+  /** Adds deliveries; resolves once they (and every other pending change, e.g. their order's) are on disk. */
+  insert(deliveries: Delivery[]): Promise<void>
+  save(delivery: Delivery): Promise<void>
+  get(id: string): Delivery | undefined
+  forOrder(merchantId: string, orderId: string): Delivery[]
+  /** Pending deliveries whose next attempt is due at `now`. */
+  due(now: number): Delivery[]
 }
 
 export interface Store {
   orders: OrderRepository
+  callbacks: CallbackRepository
   /** Where the data lives: a file path, or `:memory:`. */
   location: string
   close(): Promise<void>
@@ -47,6 +62,8 @@ async function openLow (location: string): Promise<Low<Data>> {
   if (db.data === null || typeof db.data !== 'object' || !Array.isArray(db.data.orders)) {
     throw new StoreError(`${location}: is not a sandbox data file (no "orders" array)`)
   }
+  // Files written before the callback outbox existed have no "callbacks" array.
+  db.data.callbacks ??= []
   return db
 }
 
@@ -58,10 +75,12 @@ export async function createStore (location: string): Promise<Store> {
   const db = await openLow(location)
   const byKey = new Map<string, Order>()
   const byToken = new Map<string, Order>()
+  const byDelivery = new Map<string, Delivery>()
   for (const order of db.data.orders) {
     byKey.set(key(order.merchant_id, order.order_id), order)
     byToken.set(order.page_token, order)
   }
+  for (const delivery of db.data.callbacks) byDelivery.set(delivery.id, delivery)
 
   async function persist (): Promise<void> {
     try {
@@ -96,11 +115,27 @@ export async function createStore (location: string): Promise<Store> {
         (filter.status === undefined || order.status === filter.status))
       return matches.reverse()
     },
+    listOpen: () => db.data.orders.filter((order) => order.status === 'init'),
     count: () => db.data.orders.length
+  }
+
+  const callbacks: CallbackRepository = {
+    async insert (deliveries) {
+      for (const delivery of deliveries) {
+        db.data.callbacks.push(delivery)
+        byDelivery.set(delivery.id, delivery)
+      }
+      await persist()
+    },
+    save: () => persist(),
+    get: (id) => byDelivery.get(id),
+    forOrder: (merchantId, orderId) => db.data.callbacks.filter((d) => d.merchant_id === merchantId && d.order_id === orderId),
+    due: (now) => db.data.callbacks.filter((d) => d.status === 'pending' && d.next_attempt_at !== null && d.next_attempt_at <= now)
   }
 
   return {
     orders,
+    callbacks,
     location,
     async close () {
       // lowdb has no handle to release; a last write makes sure nothing queued is left behind.

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
+import type { OutcomesFile } from '../../src/outcomes.js'
 import { buildApp } from '../../src/app.js'
 import { createManualClock, type ManualClock } from '../../src/clock.js'
 import { loadConfig, type Config } from '../../src/config.js'
@@ -39,7 +41,19 @@ interface Tap {
 }
 
 /** Builds the real app on a memory store, a fixed clock and counter ids; closed after the test. */
-export async function build (t: Tap, overrides: { env?: NodeJS.ProcessEnv, store?: Store, merchants?: Merchant[] } = {}): Promise<TestSandbox> {
+export interface BuildOverrides {
+  env?: NodeJS.ProcessEnv
+  store?: Store
+  merchants?: Merchant[]
+  outcomes?: OutcomesFile
+  /** 0 by default: tests move the manual clock and call `app.sandbox.tick()` themselves. */
+  tickIntervalMs?: number
+}
+
+/** The shipped magic-outcome table. */
+export const OUTCOMES = JSON.parse(readFileSync(new URL('../../fixtures/outcomes.json', import.meta.url), 'utf8')) as OutcomesFile
+
+export async function build (t: Tap, overrides: BuildOverrides = {}): Promise<TestSandbox> {
   const config = loadConfig({ DB_FILE: ':memory:', ...overrides.env })
   const store = overrides.store ?? await createStore(':memory:')
   const clock = createManualClock(T0)
@@ -49,6 +63,8 @@ export async function build (t: Tap, overrides: { env?: NodeJS.ProcessEnv, store
     store,
     clock,
     ids: createCounterIds(),
+    outcomes: overrides.outcomes ?? OUTCOMES,
+    tickIntervalMs: overrides.tickIntervalMs ?? 0,
     logger: false
   })
   t.teardown(() => app.close())

@@ -1,0 +1,24 @@
+import { seal } from '../crypto/index.js'
+import { GATEWAY_CODES } from '../errors.js'
+import type { Merchant } from '../fixtures.js'
+import type { Order } from '../orders/order.js'
+import { beijingTime } from '../time.js'
+import type { Delivery } from './delivery.js'
+
+/**
+ * The callback body both seeds document: outer `{rsp_code, rsp_msg, merchant_id, data, md5}`, inner
+ * `{finish_time, order_id, amount, tip, bizpay_order_id, merchant_id}` sealed with the merchant's key.
+ * A declined payment sends the same fields with `rsp_code` FAIL and the time of the decline.
+ */
+export function callbackBody (order: Order, merchant: Merchant, kind: Delivery['kind'], now: number): Record<string, string> {
+  const inner = {
+    finish_time: order.finish_time ?? beijingTime(now),
+    order_id: order.order_id,
+    amount: order.amount,
+    tip: order.tip,
+    bizpay_order_id: order.bizpay_order_id,
+    merchant_id: order.merchant_id
+  }
+  const code = kind === 'payment' ? 'SUCCESS' : 'FAIL'
+  return { rsp_code: code, rsp_msg: GATEWAY_CODES[code], merchant_id: merchant.merchant_id, ...seal(inner, merchant.sign_key) }
+}

@@ -1,0 +1,28 @@
+import type { Order } from '../orders/order.js'
+import { escapeHtml, formatAmount, page } from './html.js'
+
+const WALLET: Record<string, string> = { WECHATPAY: 'WeChat Pay', ALIPAY: 'Alipay', UNIONPAY: 'UnionPay QR' }
+
+/**
+ * The "scan" page of a wallet order: what the payer's phone would show after scanning `code_url`.
+ * A person or a headless browser plays the payer with its buttons.
+ */
+export function renderScanPage (order: Order, merchantName: string, formAction: string, message?: string): string {
+  const wallet = WALLET[order.method] ?? order.method
+  const buttons = order.status === 'init'
+    ? `<form method="post" action="${escapeHtml(formAction)}">
+<button class="pay" type="submit" name="choice" value="pay">Pay</button>
+<button type="submit" name="choice" value="decline">Decline</button>
+</form>`
+    : '<p>This order is no longer awaiting payment.</p>'
+  return page(`${wallet} — ${order.order_id}`, `<h1>${escapeHtml(wallet)}</h1>
+${message === undefined ? '' : `<p role="status">${escapeHtml(message)}</p>`}
+<p class="amount">${escapeHtml(formatAmount(order.amount, order.currency))}</p>
+<dl>
+<dt>Merchant</dt><dd>${escapeHtml(merchantName)} (${escapeHtml(order.merchant_id)})</dd>
+<dt>Order</dt><dd>${escapeHtml(order.order_id)}</dd>
+<dt>QR content</dt><dd>${escapeHtml(order.code_url)}</dd>
+<dt>Status</dt><dd class="status" data-status="${escapeHtml(order.status)}">${escapeHtml(order.status)}</dd>
+</dl>
+${buttons}`)
+}

@@ -1,0 +1,64 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { Type } from '@sinclair/typebox'
+import type { Dispatcher } from '../callbacks/dispatcher.js'
+import { ApiError } from '../errors.js'
+import { TransitionError } from '../orders/lifecycle.js'
+import type { Order } from '../orders/order.js'
+import type { Payments } from '../orders/payments.js'
+import type { Store } from '../store/index.js'
+import { findOrderOrThrow } from './sandbox-orders.js'
+
+export interface ControlDeps {
+  store: Store
+  payments: Payments
+  dispatcher: Dispatcher
+}
+
+const OrderParams = Type.Object({ order_id: Type.String() })
+const MerchantQuery = Type.Object({ merchant_id: Type.Optional(Type.String()) })
+const PayBody = Type.Union([
+  Type.Object({ tip: Type.Optional(Type.String({ pattern: '^[0-9]{1,12}$', description: 'tip in cents, replaces the order\'s' })) }),
+  Type.Null()
+])
+
+type OrderRequest = FastifyRequest<{ Params: { order_id: string }, Querystring: { merchant_id?: string } }>
+
+/** A paid order answers 409 ORDER_PAID (the gateway's code); a closed one 409 ORDER_CLOSED. */
+async function transition (run: () => Promise<Order>): Promise<Order> {
+  try {
+    return await run()
+  } catch (err) {
+    if (err instanceof TransitionError) throw new ApiError('CONFLICT', err.message, err.code)
+    throw err
+  }
+}
+
+/** Payment events on demand, and callback redelivery (contract §4). */
+export function registerControlRoutes (app: FastifyInstance, deps: ControlDeps): void {
+  const find = (request: OrderRequest) => findOrderOrThrow(deps.store, request.params.order_id, request.query.merchant_id)
+  const schema = (summary: string) => ({ summary, tags: ['control API'], params: OrderParams, querystring: MerchantQuery })
+
+  app.post<{ Params: { order_id: string }, Querystring: { merchant_id?: string }, Body: { tip?: string } | null }>(
+    '/sandbox/api/orders/:order_id/pay',
+    { schema: { ...schema('The payer pays now; fires the callback'), body: PayBody } },
+    async (request) => transition(() => deps.payments.pay(find(request), 'paid through the control API', request.body?.tip ?? undefined)))
+
+  app.post<{ Params: { order_id: string }, Querystring: { merchant_id?: string } }>(
+    '/sandbox/api/orders/:order_id/fail',
+    { schema: schema('Decline the payment; fires a FAIL callback') },
+    async (request) => transition(() => deps.payments.decline(find(request), 'declined through the control API')))
+
+  app.post<{ Params: { order_id: string }, Querystring: { merchant_id?: string } }>(
+    '/sandbox/api/orders/:order_id/expire',
+    { schema: schema('Expire the unpaid order (notpay); no callback') },
+    async (request) => transition(() => deps.payments.expire(find(request), 'expired through the control API')))
+
+  app.post<{ Params: { id: string } }>('/sandbox/api/callbacks/:id/redeliver', {
+    schema: { summary: 'Send a callback once more now', tags: ['control API'], params: Type.Object({ id: Type.String() }) }
+  }, async (request) => {
+    const delivery = deps.store.callbacks.get(request.params.id)
+    if (delivery === undefined) throw new ApiError('NOT_FOUND', `callback ${request.params.id} not found`)
+    const attempt = await deps.dispatcher.redeliver(delivery)
+    return { delivery, attempt }
+  })
+}

@@ -1,0 +1,78 @@
+import type { Dispatcher } from './callbacks/dispatcher.js'
+import type { Clock } from './clock.js'
+import { parseDuration } from './duration.js'
+import type { MerchantDirectory } from './merchants.js'
+import { outcomeFor, type OutcomesFile } from './outcomes.js'
+import type { Payments } from './orders/payments.js'
+import type { Order } from './orders/order.js'
+import type { Store } from './store/index.js'
+import type { FastifyBaseLogger } from 'fastify'
+
+export interface SchedulerOptions {
+  store: Store
+  clock: Clock
+  merchants: MerchantDirectory
+  outcomes: OutcomesFile
+  payments: Payments
+  dispatcher: Dispatcher
+  log: FastifyBaseLogger
+  /** AUTOPAY_AFTER: pay new orders automatically after this long (undefined: never). */
+  autopayAfterMs: number | undefined
+  /** ORDER_EXPIRY: unpaid orders close as `notpay` after this long. */
+  orderExpiryMs: number
+}
+
+/**
+ * Everything that happens with time: autopay, expiry and callback retries. It reads only the injected clock,
+ * so `tick()` after moving a manual (or virtual) clock runs exactly what fell due.
+ */
+export interface Scheduler {
+  tick(): Promise<void>
+}
+
+export function createScheduler (options: SchedulerOptions): Scheduler {
+  const { clock, payments } = options
+
+  /** Magic `03` first, then the merchant's fixture `autopay_after`, then AUTOPAY_AFTER. */
+  function autopayDelay (order: Order): number | undefined {
+    const outcome = outcomeFor(options.outcomes, order.amount)
+    if (outcome?.outcome === 'never_pay') return undefined
+    if (outcome?.outcome === 'autopay') return parseDuration(outcome.after)
+    const perMerchant = options.merchants.get(order.merchant_id)?.autopay_after
+    if (typeof perMerchant === 'string') return parseDuration(perMerchant)
+    return options.autopayAfterMs
+  }
+
+  async function due (order: Order, now: number): Promise<void> {
+    const age = now - Date.parse(order.created_at)
+    if (age >= options.orderExpiryMs) {
+      await payments.expire(order, `expired unpaid after ORDER_EXPIRY (${Math.round(options.orderExpiryMs / 1000)} s)`)
+      return
+    }
+    const delay = autopayDelay(order)
+    if (delay !== undefined && age >= delay) await payments.pay(order, `paid automatically ${delay} ms after creation`)
+  }
+
+  let running: Promise<void> | undefined
+
+  async function run (): Promise<void> {
+    const now = clock.now()
+    for (const order of options.store.orders.listOpen()) {
+      try {
+        await due(order, now)
+      } catch (err) {
+        options.log.error({ err, order: order.order_id }, 'scheduled payment event failed')
+      }
+    }
+    options.dispatcher.runDue()
+  }
+
+  return {
+    // Ticks never overlap: a tick requested while one runs waits for it, then runs again.
+    async tick () {
+      while (running !== undefined) await running
+      running = run().finally(() => { running = undefined })
+      await running
+    }
+  }
+}
