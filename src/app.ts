@@ -112,7 +112,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const interval = options.tickIntervalMs ?? 100
   let timer: NodeJS.Timeout | undefined
   app.addHook('onReady', async () => {
-    if (interval > 0) timer = setInterval(() => { void scheduler.tick() }, interval).unref()
+    if (interval > 0) timer = setInterval(() => { scheduler.tick().catch((err: unknown) => app.log.error({ err }, 'scheduler tick failed')) }, interval).unref()
   })
   app.addHook('onClose', async () => {
     clearInterval(timer)

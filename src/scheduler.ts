@@ -53,7 +53,8 @@ export function createScheduler (options: SchedulerOptions): Scheduler {
     if (delay !== undefined && age >= delay) await payments.pay(order, `paid automatically ${delay} ms after creation`)
   }
 
-  let running: Promise<void> | undefined
+  // The tick in progress: ticks never overlap, a new one waits for it.
+  let running: Promise<void> = Promise.resolve()
 
   async function run (): Promise<void> {
     const now = clock.now()
@@ -68,11 +69,9 @@ export function createScheduler (options: SchedulerOptions): Scheduler {
   }
 
   return {
-    // Ticks never overlap: a tick requested while one runs waits for it, then runs again.
-    async tick () {
-      while (running !== undefined) await running
-      running = run().finally(() => { running = undefined })
-      await running
+    tick () {
+      running = running.then(run, run)
+      return running
     }
   }
 }

@@ -124,7 +124,8 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
     while (inFlight.size < options.concurrency && queue.length > 0) {
       const delivery = queue.shift()!
       inFlight.add(delivery.id)
-      void deliver(delivery).finally(() => {
+      // deliver() never rejects: it logs its own failures.
+      deliver(delivery).finally(() => {
         inFlight.delete(delivery.id)
         pump()
         settleWaiters()
