@@ -214,3 +214,22 @@ t.test('the UnionPay page\'s Pay fires the backUrl callback', async (t) => {
   t.equal(inner.amount, '2500')
   t.equal((await view(app, 'CARD0001')).status, 'authorised')
 })
+
+t.test('a merchant that resets the connection is retried until it answers', async (t) => {
+  const receiver = await startReceiver(t, 'reset')
+  const { app, clock } = await build(t, { env: { CALLBACK_RETRY_SCHEDULE: '1s,1s' } })
+  const orderId = await walletOrder(app, receiver.url)
+  await app.inject({ method: 'POST', url: `/sandbox/api/orders/${orderId}/pay` })
+  await app.sandbox.idle()
+  let delivery = (await view(app, orderId)).callbacks[0]!
+  t.equal(delivery.status, 'pending')
+  t.equal(delivery.attempts[0]!.status, null)
+  t.match(delivery.attempts[0]!.error, /ECONNRESET|socket|fetch failed/)
+  receiver.respond = 200
+  clock.advance(1000)
+  await app.sandbox.tick()
+  await app.sandbox.idle()
+  delivery = (await view(app, orderId)).callbacks[0]!
+  t.equal(delivery.status, 'delivered')
+  t.equal(receiver.received.length, 2)
+})

@@ -9,8 +9,8 @@ export interface Received {
 export interface Receiver {
   url: string
   received: Received[]
-  /** What the next requests are answered: an HTTP status, or `hang` (never answer). */
-  respond: number | 'hang'
+  /** What the next requests are answered: an HTTP status, `hang` (never answer) or `reset` (drop the connection). */
+  respond: number | 'hang' | 'reset'
 }
 
 interface Tap {
@@ -18,7 +18,7 @@ interface Tap {
 }
 
 /** A real merchant callback endpoint on port 0 that records every request. */
-export async function startReceiver (t: Tap, respond: number | 'hang' = 200): Promise<Receiver> {
+export async function startReceiver (t: Tap, respond: Receiver['respond'] = 200): Promise<Receiver> {
   const receiver: Receiver = { url: '', received: [], respond }
   const server = createServer((req, res) => {
     let text = ''
@@ -26,6 +26,10 @@ export async function startReceiver (t: Tap, respond: number | 'hang' = 200): Pr
     req.on('end', () => {
       receiver.received.push({ headers: req.headers, body: JSON.parse(text) as Record<string, string> })
       if (receiver.respond === 'hang') return
+      if (receiver.respond === 'reset') {
+        req.socket.resetAndDestroy()
+        return
+      }
       res.writeHead(receiver.respond, { 'content-type': 'text/plain' }).end(receiver.respond < 300 ? 'SUCCESS' : 'merchant error')
     })
   })
