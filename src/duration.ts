@@ -13,11 +13,3 @@ export function parseDurationList (text: string): number[] | undefined {
   const values = parts.map(parseDuration)
   return values.some((v) => v === undefined) ? undefined : values as number[]
 }
-
-/** 900000 → `15m`, for messages and docs. */
-export function formatDuration (ms: number): string {
-  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
-    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`
-  }
-  return `${ms}ms`
-}

@@ -17,7 +17,7 @@ export class TransitionError extends Error {
 
 const PAID: OrderStatus[] = ['success', 'authorised', 'partial_refunded', 'refunded']
 
-export function isPaid (order: Order): boolean {
+function isPaid (order: Order): boolean {
   return PAID.includes(order.status)
 }
 

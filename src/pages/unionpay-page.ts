@@ -39,7 +39,7 @@ const OUTCOME_TEXT: Record<PayerChoice, string> = {
  * The fields posted to `frontUrl` when the payer returns to the merchant. The docs do not describe them;
  * these carry what a result page needs, in the names the rest of the API uses.
  */
-export function returnFields (order: Order): Record<string, string> {
+function returnFields (order: Order): Record<string, string> {
   return {
     order_id: order.order_id,
     orderId: order.order_id,
