@@ -76,9 +76,13 @@ export async function createStore (location: string): Promise<Store> {
   const byKey = new Map<string, Order>()
   const byToken = new Map<string, Order>()
   const byDelivery = new Map<string, Delivery>()
+  // Orders that may still be `init`. Orders never return to `init`, so closed ones are dropped lazily in
+  // listOpen() and the scheduler's frequent tick never scans the whole history.
+  const open = new Set<Order>()
   for (const order of db.data.orders) {
     byKey.set(key(order.merchant_id, order.order_id), order)
     byToken.set(order.page_token, order)
+    if (order.status === 'init') open.add(order)
   }
   for (const delivery of db.data.callbacks) byDelivery.set(delivery.id, delivery)
 
@@ -95,6 +99,7 @@ export async function createStore (location: string): Promise<Store> {
       db.data.orders.push(order)
       byKey.set(key(order.merchant_id, order.order_id), order)
       byToken.set(order.page_token, order)
+      if (order.status === 'init') open.add(order)
       try {
         await persist()
       } catch (err) {
@@ -102,6 +107,7 @@ export async function createStore (location: string): Promise<Store> {
         db.data.orders.splice(db.data.orders.indexOf(order), 1)
         byKey.delete(key(order.merchant_id, order.order_id))
         byToken.delete(order.page_token)
+        open.delete(order)
         throw err
       }
     },
@@ -115,7 +121,10 @@ export async function createStore (location: string): Promise<Store> {
         (filter.status === undefined || order.status === filter.status))
       return matches.reverse()
     },
-    listOpen: () => db.data.orders.filter((order) => order.status === 'init'),
+    listOpen () {
+      for (const order of open) if (order.status !== 'init') open.delete(order)
+      return [...open]
+    },
     count: () => db.data.orders.length
   }
 
