@@ -11,12 +11,16 @@ import type { OutcomesFile } from './outcomes.js'
 import { createScheduler } from './scheduler.js'
 import { registerControlRoutes } from './routes/sandbox-control.js'
 import { registerScanPage } from './routes/hosted-scan.js'
+import { createRequestLog } from './inspector/request-log.js'
+import { registerAdminAuth } from './plugins/admin-auth.js'
 import { registerErrorHandler } from './plugins/error-handler.js'
 import { registerSwagger } from './plugins/swagger.js'
 import { registerHealthRoute } from './routes/health.js'
 import { registerHostedUnionPay } from './routes/hosted-unionpay.js'
 import { registerProcessRoutes, type BaseUrlOf } from './routes/process.js'
+import { registerSandboxMerchants } from './routes/sandbox-merchants.js'
 import { registerSandboxOrders } from './routes/sandbox-orders.js'
+import { registerSandboxRequests } from './routes/sandbox-requests.js'
 import type { Store } from './store/index.js'
 
 /** Everything the app is built from. What varies between production and tests is injected here. */
@@ -75,6 +79,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   })
   registerErrorHandler(app)
   await registerSwagger(app)
+  registerAdminAuth(app, config.adminToken)
 
   const outcomes = options.outcomes ?? { by_amount_suffix: {} }
   const dispatcher = createDispatcher({
@@ -102,11 +107,14 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
 
   const baseUrlOf: BaseUrlOf = (request) => config.publicUrl ?? `${request.protocol}://${request.host}`
   registerHealthRoute(app)
-  registerProcessRoutes(app, { merchants, store, clock, ids }, baseUrlOf)
+  const requestLog = createRequestLog(config.requestLogSize, merchants)
+  registerProcessRoutes(app, { merchants, store, clock, ids, requestLog }, baseUrlOf)
   registerHostedUnionPay(app, { store, merchants, payments })
   registerScanPage(app, { store, merchants, payments })
   registerSandboxOrders(app, store, baseUrlOf)
   registerControlRoutes(app, { store, payments, dispatcher })
+  registerSandboxRequests(app, requestLog)
+  registerSandboxMerchants(app, merchants)
 
   // Pending callbacks (also those left by a crash) and due autopay/expiry run on a timer from the start.
   const interval = options.tickIntervalMs ?? 100

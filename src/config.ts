@@ -23,6 +23,10 @@ export interface Config {
   autopayAfterMs: number | undefined
   /** Close unpaid orders as `notpay` after this long (ORDER_EXPIRY). */
   orderExpiryMs: number
+  /** When set, the admin UI (/sandbox) and the control API (/sandbox/api) require it (ADMIN_TOKEN). */
+  adminToken: string | undefined
+  /** Gateway calls the request inspector keeps, newest first (REQUEST_LOG_SIZE); 0 keeps none. */
+  requestLogSize: number
 }
 
 export const DEFAULT_RETRY_SCHEDULE = '15s,15s,30s,3m,10m,20m,30m,30m,30m,60m,3h,3h,3h,6h,6h'
@@ -88,6 +92,16 @@ function retrySchedule (env: NodeJS.ProcessEnv): number[] {
   return value
 }
 
+function adminToken (env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.ADMIN_TOKEN
+  if (raw === undefined || raw === '') return undefined
+  // A token pasted with stray spaces would never match what the browser sends: refuse it rather than guess.
+  if (raw !== raw.trim() || !/^[\x21-\x7e]{8,256}$/.test(raw)) {
+    throw new ConfigError('ADMIN_TOKEN must be 8 to 256 printable characters with no spaces')
+  }
+  return raw
+}
+
 /** Reads and validates the configuration; throws a {@link ConfigError} naming the variable at fault. */
 export function loadConfig (env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const logLevel = text(env, 'LOG_LEVEL', 'info').toLowerCase()
@@ -108,6 +122,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, cwd = process.
     callbackTimeoutMs: duration(env, 'CALLBACK_TIMEOUT', '10s'),
     callbackConcurrency: integer(env, 'CALLBACK_CONCURRENCY', 64, 1, 1024),
     autopayAfterMs: optionalDuration(env, 'AUTOPAY_AFTER'),
-    orderExpiryMs: duration(env, 'ORDER_EXPIRY', '2h')
+    orderExpiryMs: duration(env, 'ORDER_EXPIRY', '2h'),
+    adminToken: adminToken(env),
+    requestLogSize: integer(env, 'REQUEST_LOG_SIZE', 500, 0, 100_000)
   })
 }

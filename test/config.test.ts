@@ -30,7 +30,9 @@ t.test('defaults', async (t) => {
     callbackTimeoutMs: 10000,
     callbackConcurrency: 64,
     autopayAfterMs: undefined,
-    orderExpiryMs: 7200000
+    orderExpiryMs: 7200000,
+    adminToken: undefined,
+    requestLogSize: 500
   })
   t.ok(Object.isFrozen(config))
 })
@@ -124,6 +126,18 @@ t.test('a bad PUBLIC_URL is refused with a message naming PUBLIC_URL', async (t)
   const ftp = configError({ PUBLIC_URL: 'ftp://files.example' })
   t.type(ftp, ConfigError)
   t.equal(ftp?.message, 'PUBLIC_URL must use http or https, got "ftp://files.example"')
+})
+
+t.test('ADMIN_TOKEN and REQUEST_LOG_SIZE are read and checked, and the token never appears in a message', async (t) => {
+  const config = loadConfig({ ADMIN_TOKEN: 'let-me-in-42', REQUEST_LOG_SIZE: '0' })
+  t.equal(config.adminToken, 'let-me-in-42')
+  t.equal(config.requestLogSize, 0)
+  t.equal(loadConfig({ ADMIN_TOKEN: '' }).adminToken, undefined)
+  for (const bad of ['short', ' padded-token ', 'has a space in it']) {
+    const err = t.throws(() => loadConfig({ ADMIN_TOKEN: bad }), { message: 'ADMIN_TOKEN must be 8 to 256 printable characters with no spaces' }) as Error
+    t.notMatch(err.message, bad.trim())
+  }
+  t.throws(() => loadConfig({ REQUEST_LOG_SIZE: 'lots' }), { message: /^REQUEST_LOG_SIZE must be a whole number from 0 to 100000, got "lots"$/ })
 })
 
 t.test('a bad LOG_LEVEL is refused with a message naming LOG_LEVEL', async (t) => {

@@ -6,3 +6,4 @@ export { canonicalString, compareCodePoints, digestValue, type NumberStyle } fro
 export { md5Upper, deriveKey, encrypt, decrypt } from './aes.js'
 export { seal, open, openDetailed, type Sealed, type Opened, type DataObject } from './envelope.js'
 export { CryptoError, type CryptoErrorCode, type CryptoErrorDetails } from './crypto-error.js'
+export { diagnose, numberHints, type Hint, type CandidateKey } from './diagnose.js'

@@ -5,10 +5,12 @@ import type { Order, OrderStatus } from './order.js'
 export type PaymentEvent = 'pay' | 'fail' | 'expire'
 
 /** An event that does not apply to the order's state; `code` says why. */
-export class TransitionError extends Error {
-  readonly code: 'ORDER_PAID' | 'ORDER_CLOSED'
+export type TransitionCode = 'ORDER_PAID' | 'ORDER_CLOSED' | 'ORDER_NOT_PAID' | 'ORDER_TYPE_ERROR' | 'REFUND_EXCEEDS'
 
-  constructor (code: 'ORDER_PAID' | 'ORDER_CLOSED', message: string) {
+export class TransitionError extends Error {
+  readonly code: TransitionCode
+
+  constructor (code: TransitionCode, message: string) {
     super(message)
     this.name = 'TransitionError'
     this.code = code
@@ -40,5 +42,35 @@ export function applyPaymentEvent (order: Order, event: PaymentEvent, now: numbe
   order.updated_at = at
   if (event === 'pay') order.finish_time = beijingTime(now)
   order.history.push({ at, status, reason })
+  return order
+}
+
+/** Cents refunded so far (orders stored before refunds existed have none). */
+export function refundedCents (order: Order): bigint {
+  return BigInt(order.refund_amount ?? '0')
+}
+
+/**
+ * Refunds `amount` cents of a paid order, in place (contract §2): partial refunds add up, never beyond the paid
+ * amount; the status becomes `partial_refunded` or `refunded`. A pre-authorised order cannot be refunded
+ * (the gateway's ORDER_TYPE_ERROR, "pre-authoried order"). `amount` defaults to what is left.
+ */
+export function applyRefund (order: Order, amount: string | undefined, now: number, reason: string): Order {
+  if (order.status === 'authorised') throw new TransitionError('ORDER_TYPE_ERROR', `order ${order.order_id} is a pre-authorised order; it cannot be refunded`)
+  if (order.status !== 'success' && order.status !== 'partial_refunded') {
+    throw new TransitionError(order.status === 'refunded' ? 'REFUND_EXCEEDS' : 'ORDER_NOT_PAID', `order ${order.order_id} is ${order.status}; only paid orders can be refunded`)
+  }
+  const paid = BigInt(order.amount)
+  const left = paid - refundedCents(order)
+  const cents = amount === undefined ? left : BigInt(amount)
+  if (cents <= 0n) throw new TransitionError('REFUND_EXCEEDS', 'a refund must be at least 1 cent')
+  if (cents > left) throw new TransitionError('REFUND_EXCEEDS', `refund of ${cents} cents exceeds the ${left} cents left to refund on order ${order.order_id} (paid ${paid})`)
+  const total = refundedCents(order) + cents
+  const status: OrderStatus = total === paid ? 'refunded' : 'partial_refunded'
+  const at = new Date(now).toISOString()
+  order.refund_amount = total.toString()
+  order.status = status
+  order.updated_at = at
+  order.history.push({ at, status, reason: `${reason}: ${cents} cents refunded, ${paid - total} left` })
   return order
 }

@@ -41,6 +41,8 @@ export interface Order {
   updated_at: string
   /** `yyyyMMddHHmmss` Beijing time of the payment, once paid. */
   finish_time: string | null
+  /** Cents refunded so far, once refunded (absent on orders stored before refunds existed). */
+  refund_amount?: string
   history: StatusChange[]
   /** The decrypted request data (card numbers masked) and the answer's data, as sent. */
   request: Record<string, unknown>
@@ -54,12 +56,29 @@ export function maskCard (number: string): string {
   return '*'.repeat(digits.length - 4) + digits.slice(-4)
 }
 
+/** Field names that carry a card number in the docs' requests (`cc_number`, `card_no`, `cardNum`, …). */
+export function isCardField (key: string): boolean {
+  return /^cc_?number$|^card_?n(o|um(ber)?)$/i.test(key)
+}
+
 /** A copy of a request's data fit for storing and showing: card numbers masked. */
 export function maskRequest (data: Record<string, unknown>): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...data }
   for (const key of Object.keys(copy)) {
     const value = copy[key]
-    if (/^cc_?number$|^card_?n(o|um(ber)?)$/i.test(key) && typeof value === 'string') copy[key] = maskCard(value)
+    if (isCardField(key) && (typeof value === 'string' || typeof value === 'number')) copy[key] = maskCard(String(value))
   }
   return copy
+}
+
+/**
+ * Masks card numbers inside a text (a decrypted JSON text, a canonical string): every known card value, and any
+ * value of a card field that the text spells as JSON, even when the rest of the text does not parse.
+ */
+export function maskCardsInText (text: string, knownValues: readonly string[] = []): string {
+  let masked = text.replace(/("(?:cc_?number|card_?n(?:o|um(?:ber)?))"\s*:\s*"?)(\d[\d -]*\d)/gi, (_all, head: string, digits: string) => head + maskCard(digits))
+  for (const value of knownValues) {
+    if (value.length >= 4) masked = masked.split(value).join(maskCard(value))
+  }
+  return masked
 }

@@ -6,7 +6,7 @@ import type { Ids } from '../ids.js'
 import type { MerchantDirectory } from '../merchants.js'
 import { outcomeFor, type OutcomesFile } from '../outcomes.js'
 import type { Store } from '../store/index.js'
-import { applyPaymentEvent, TransitionError } from './lifecycle.js'
+import { applyPaymentEvent, applyRefund, TransitionError } from './lifecycle.js'
 import type { Order } from './order.js'
 
 export interface PaymentsDeps {
@@ -25,6 +25,8 @@ export interface Payments {
   decline(order: Order, reason: string): Promise<Order>
   /** Closes an unpaid order as `notpay`. Sends no callback: the wallets do not notify expiry. */
   expire(order: Order, reason: string): Promise<Order>
+  /** Refunds `amount` cents (default: all that is left). Sends no callback: the docs describe none for refunds. */
+  refund(order: Order, reason: string, amount?: string): Promise<Order>
 }
 
 export function createPayments (deps: PaymentsDeps): Payments {
@@ -79,6 +81,11 @@ export function createPayments (deps: PaymentsDeps): Payments {
     },
     async expire (order, reason) {
       applyPaymentEvent(order, 'expire', clock.now(), reason)
+      await store.orders.save(order)
+      return order
+    },
+    async refund (order, reason, amount) {
+      applyRefund(order, amount, clock.now(), reason)
       await store.orders.save(order)
       return order
     }

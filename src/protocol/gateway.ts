@@ -28,6 +28,8 @@ export interface GatewayTrace {
   expected_md5?: string
   received_md5?: string
   data?: DataObject
+  /** The answer's data before it was sealed, when the action answered. */
+  answer?: DataObject
   warnings: string[]
 }
 
@@ -110,5 +112,6 @@ export async function processEnvelope (body: unknown, deps: GatewayDeps, baseUrl
     if (err instanceof GatewayError) trace.failed_step = 'action_rules'
     throw err
   }
+  trace.answer = answer
   return { rsp_code: 'SUCCESS', rsp_msg: GATEWAY_CODES.SUCCESS, ...seal(answer, merchant.sign_key) }
 }

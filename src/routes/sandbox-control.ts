@@ -21,6 +21,11 @@ const PayBody = Type.Union([
   Type.Null()
 ])
 
+const RefundBody = Type.Union([
+  Type.Object({ amount: Type.Optional(Type.String({ pattern: '^[0-9]{1,12}$', description: 'cents to refund; default: all that is left' })) }),
+  Type.Null()
+])
+
 type OrderRequest = FastifyRequest<{ Params: { order_id: string }, Querystring: { merchant_id?: string } }>
 
 /** A paid order answers 409 ORDER_PAID (the gateway's code); a closed one 409 ORDER_CLOSED. */
@@ -40,20 +45,26 @@ export function registerControlRoutes (app: FastifyInstance, deps: ControlDeps):
 
   app.post<{ Params: { order_id: string }, Querystring: { merchant_id?: string }, Body: { tip?: string } | null }>(
     '/sandbox/api/orders/:order_id/pay',
-    { schema: { ...schema('The payer pays now; fires the callback'), body: PayBody } },
+    { config: { admin: 'api' }, schema: { ...schema('The payer pays now; fires the callback'), body: PayBody } },
     async (request) => transition(() => deps.payments.pay(find(request), 'paid through the control API', request.body?.tip ?? undefined)))
 
   app.post<{ Params: { order_id: string }, Querystring: { merchant_id?: string } }>(
     '/sandbox/api/orders/:order_id/fail',
-    { schema: schema('Decline the payment; fires a FAIL callback') },
+    { config: { admin: 'api' }, schema: schema('Decline the payment; fires a FAIL callback') },
     async (request) => transition(() => deps.payments.decline(find(request), 'declined through the control API')))
 
   app.post<{ Params: { order_id: string }, Querystring: { merchant_id?: string } }>(
     '/sandbox/api/orders/:order_id/expire',
-    { schema: schema('Expire the unpaid order (notpay); no callback') },
+    { config: { admin: 'api' }, schema: schema('Expire the unpaid order (notpay); no callback') },
     async (request) => transition(() => deps.payments.expire(find(request), 'expired through the control API')))
 
+  app.post<{ Params: { order_id: string }, Querystring: { merchant_id?: string }, Body: { amount?: string } | null }>(
+    '/sandbox/api/orders/:order_id/refund',
+    { config: { admin: 'api' }, schema: { ...schema('Refund a paid order, in part (amount in cents) or in full (no amount); no callback'), body: RefundBody } },
+    async (request) => transition(() => deps.payments.refund(find(request), 'refunded through the control API', request.body?.amount ?? undefined)))
+
   app.post<{ Params: { id: string } }>('/sandbox/api/callbacks/:id/redeliver', {
+    config: { admin: 'api' },
     schema: { summary: 'Send a callback once more now', tags: ['control API'], params: Type.Object({ id: Type.String() }) }
   }, async (request) => {
     const delivery = deps.store.callbacks.get(request.params.id)

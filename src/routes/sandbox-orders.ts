@@ -37,10 +37,12 @@ export function orderView (store: Store, order: Order, baseUrl: string): Record<
 /** The control API's order views (contract §4). */
 export function registerSandboxOrders (app: FastifyInstance, store: Store, baseUrlOf: BaseUrlOf): void {
   app.get<{ Querystring: { merchant_id?: string, status?: OrderStatus } }>('/sandbox/api/orders', {
+    config: { admin: 'api' },
     schema: { summary: 'List orders, newest first', tags: ['control API'], querystring: ListQuery }
   }, async (request) => ({ orders: store.orders.list(request.query) }))
 
   app.get<{ Params: { order_id: string }, Querystring: { merchant_id?: string } }>('/sandbox/api/orders/:order_id', {
+    config: { admin: 'api' },
     schema: { summary: 'One order with its request, answer and status history', tags: ['control API'], params: OneParams, querystring: OneQuery }
   }, async (request) => orderView(store, findOrderOrThrow(store, request.params.order_id, request.query.merchant_id), baseUrlOf(request)))
 }

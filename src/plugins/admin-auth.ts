@@ -1,0 +1,72 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { ApiError } from '../errors.js'
+
+/** The cookie the admin UI's login form sets. */
+export const ADMIN_COOKIE = 'ottpay_sandbox_admin'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `api`: the control API (401 JSON without the token); `ui`: the admin UI (redirect to the login form). */
+    admin?: 'api' | 'ui'
+  }
+}
+
+function digest (text: string): Buffer {
+  return createHash('sha256').update(text).digest()
+}
+
+/** Constant-time comparison of a presented token with the configured one. */
+export function tokenMatches (presented: string | undefined, token: string): boolean {
+  return presented !== undefined && timingSafeEqual(digest(presented), digest(token))
+}
+
+/** One cookie's value from the Cookie header (a single name is all the UI needs; no cookie library for that). */
+function cookie (request: FastifyRequest, name: string): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=')
+    if (key === name) {
+      try { return decodeURIComponent(rest.join('=')) } catch { return undefined }
+    }
+  }
+  return undefined
+}
+
+/** The token a request presents: `x-admin-token`, `Authorization: Bearer …`, or the login cookie. */
+function presented (request: FastifyRequest): string | undefined {
+  const header = request.headers['x-admin-token']
+  if (typeof header === 'string') return header
+  const auth = request.headers.authorization
+  if (auth !== undefined && /^bearer /i.test(auth)) return auth.slice(7).trim()
+  return cookie(request, ADMIN_COOKIE)
+}
+
+/** Where the login form sends the browser back to: only paths of the admin UI itself, never another site. */
+export function safeNext (next: unknown): string {
+  return typeof next === 'string' && /^\/sandbox(\/(?!\/)|$|\?)/.test(next) && !next.startsWith('/sandbox/api') ? next : '/sandbox'
+}
+
+/**
+ * ADMIN_TOKEN: when set, routes marked `config.admin` (the admin UI and the control API) need it; the gateway,
+ * the hosted payer pages, /healthz and /docs do not. Without ADMIN_TOKEN everything is open (a local tool).
+ */
+export function registerAdminAuth (app: FastifyInstance, token: string | undefined): void {
+  if (token === undefined) return
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const kind = request.routeOptions.config?.admin
+    if (kind === undefined || tokenMatches(presented(request), token)) return
+    if (kind === 'ui') {
+      return reply.redirect(`/sandbox/login?next=${encodeURIComponent(request.url)}`, 303)
+    }
+    throw new ApiError('UNAUTHORIZED', 'ADMIN_TOKEN is set: send it in the x-admin-token header or as Authorization: Bearer <token>')
+  })
+}
+
+/** The Set-Cookie value of a successful login: the browser sends the token back on admin pages only. */
+export function loginCookie (token: string): string {
+  return `${ADMIN_COOKIE}=${encodeURIComponent(token)}; Path=/sandbox; HttpOnly; SameSite=Strict`
+}
+
+export function logoutCookie (): string {
+  return `${ADMIN_COOKIE}=; Path=/sandbox; HttpOnly; SameSite=Strict; Max-Age=0`
+}
