@@ -21,6 +21,7 @@ import { registerProcessRoutes, type BaseUrlOf } from './routes/process.js'
 import { registerSandboxMerchants } from './routes/sandbox-merchants.js'
 import { registerSandboxOrders } from './routes/sandbox-orders.js'
 import { registerSandboxRequests } from './routes/sandbox-requests.js'
+import { registerAdminUi } from './routes/admin-ui.js'
 import type { Store } from './store/index.js'
 
 /** Everything the app is built from. What varies between production and tests is injected here. */
@@ -115,6 +116,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   registerControlRoutes(app, { store, payments, dispatcher })
   registerSandboxRequests(app, requestLog)
   registerSandboxMerchants(app, merchants)
+  registerAdminUi(app, { store, merchants, payments, dispatcher, requestLog, adminToken: config.adminToken, baseUrlOf })
 
   // Pending callbacks (also those left by a crash) and due autopay/expiry run on a timer from the start.
   const interval = options.tickIntervalMs ?? 100

@@ -53,6 +53,15 @@ function jsonObject (text: string | undefined): boolean {
   }
 }
 
+function parsesAsJson (text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
+}
+
 function base64Bytes (text: string): Buffer | undefined {
   const compact = text.replace(/\s+/g, '')
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length === 0 || compact.length % 4 !== 0) return undefined
@@ -78,7 +87,10 @@ function transportHints (sealed: Sealed, signKey: string): Hint[] {
       message: 'data opens once its spaces are turned back into "+": a form or query-string decoder changed "+" to " " on the way; send the envelope as a JSON body'
     })
   }
-  if (/[-_]/.test(sealed.data) && opens({ data: sealed.data.replace(/-/g, '+').replace(/_/g, '/'), md5: sealed.md5 }, signKey)) {
+  // URL-safe Base64 usually drops the padding too (Node's 'base64url' does): restore it before trying.
+  const standard = sealed.data.trim().replace(/-/g, '+').replace(/_/g, '/')
+  const padded = standard + '='.repeat((4 - standard.length % 4) % 4)
+  if (/[-_]/.test(sealed.data) && opens({ data: padded, md5: sealed.md5 }, signKey)) {
     hints.push({ code: 'URL_SAFE_BASE64', message: 'data is URL-safe Base64 ("-" and "_"); use the standard alphabet ("+" and "/") with padding' })
   }
   return hints
@@ -143,7 +155,9 @@ function digestHints (plaintext: string, data: Record<string, unknown>, received
   for (const [text, code, message] of tries) {
     if (same(text) && !hints.some((h) => h.code === code)) hints.push({ code, message })
   }
-  const sortedCase = Object.keys(data).sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()))
+  // As Java's CASE_INSENSITIVE_ORDER, PHP's strcasecmp and Python's key=str.lower sort: by code point of the
+  // lowercase keys (a locale collation such as localeCompare differs, e.g. on "_" against digits, and by host locale).
+  const sortedCase = Object.keys(data).sort((a, b) => compareCodePoints(a.toLowerCase(), b.toLowerCase()))
   if (sortedCase.join() !== sortedKeys(data).join() && same(sortedCase.map((k) => digestValue(data[k])).join(''))) {
     hints.push({ code: 'MD5_CASE_INSENSITIVE_SORT', message: 'the keys were sorted ignoring case; Appendix A sorts by code point, so "Z" comes before "a"' })
   }
@@ -193,8 +207,12 @@ export function diagnose (sealed: Sealed, signKey: string, candidates: readonly 
         return transportHints(sealed, signKey)
       case 'DECRYPT_FAILED':
         return [...transportHints(sealed, signKey), ...keyHints(sealed, signKey, candidates)]
-      case 'NOT_JSON':
-        return [...plaintextHints(err.details.plaintext ?? ''), ...keyHints(sealed, signKey, candidates)]
+      case 'NOT_JSON': {
+        // Text that parses as JSON, or reads as a query string, came out of the right key: key hints would mislead.
+        const plaintext = err.details.plaintext ?? ''
+        const hints = plaintextHints(plaintext)
+        return hints.length > 0 || parsesAsJson(plaintext) ? hints : keyHints(sealed, signKey, candidates)
+      }
       case 'MD5_MISMATCH': {
         const plaintext = err.details.plaintext ?? '{}'
         const data = JSON.parse(plaintext) as Record<string, unknown>

@@ -30,8 +30,12 @@ const CRYPTO_STEPS: Record<string, GatewayStep> = { BAD_BASE64: 'base64', DECRYP
 
 function failedStep (exchange: GatewayExchange, accepted: boolean): GatewayStep | null {
   if (accepted) return null
-  const step = exchange.trace?.failed_step
-  if (step === undefined) return exchange.trace === undefined ? 'body' : 'rules'
+  const trace = exchange.trace
+  const step = trace?.failed_step
+  if (trace === undefined) return 'body'
+  // Normalising the fields (e.g. order_id and orderId that disagree) rejects without naming a step: the data
+  // decrypted but never became the request's data.
+  if (step === undefined) return trace.plaintext !== undefined && trace.data === undefined ? 'fields' : 'rules'
   return CRYPTO_STEPS[step] ?? step as GatewayStep
 }
 
@@ -53,6 +57,20 @@ function cardValues (...objects: Array<Record<string, unknown> | undefined>): st
     }
   }
   return [...values]
+}
+
+/**
+ * Card numbers a text spells after a card field's name however it is quoted: JSON, JSON inside a JSON string
+ * (encoded twice), a query string. Those the text does not spell as plain JSON would escape maskCardsInText.
+ */
+function cardValuesInText (text: string | undefined): string[] {
+  if (text === undefined) return []
+  return [...text.matchAll(/(?:cc_?number|card_?n(?:o|um(?:ber)?))\W{1,8}?(\d[\d -]*\d)/gi)].map((match) => match[1]!)
+}
+
+function bodyText (body: unknown, field: string): string | null {
+  const value = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined
+  return typeof value === 'string' ? value.slice(0, 200) : null
 }
 
 function sealedOf (body: unknown): { data: string, md5: string } | undefined {
@@ -102,7 +120,9 @@ export function buildEntry (id: string, exchange: GatewayExchange, merchants: Me
   const step = failedStep(exchange, accepted)
   const failedAt = step === null ? GATEWAY_STEPS.length : GATEWAY_STEPS.indexOf(step)
   const decrypted = parseObject(trace?.plaintext)
-  const cards = cardValues(decrypted, trace?.data)
+  const cards = [...new Set([...cardValues(decrypted, trace?.data), ...cardValuesInText(trace?.plaintext)])]
+  // Messages and warnings may quote a value the client sent (e.g. "cc_number must be 12 to 19 digits, got …").
+  const rspMsg = typeof reply.rsp_msg === 'string' ? maskCardsInText(reply.rsp_msg, cards) : ''
   const sealed = sealedOf(exchange.body)
   const expected = trace?.expected_md5 ?? null
   const answerData = trace?.answer === undefined ? null : maskRequest(trace.answer)
@@ -113,12 +133,13 @@ export function buildEntry (id: string, exchange: GatewayExchange, merchants: Me
     at: exchange.at,
     path: exchange.path,
     http_status: exchange.httpStatus,
-    merchant_id: trace?.merchant_id ?? null,
-    action: trace?.action ?? null,
-    version: trace?.version ?? null,
+    // A malformed envelope still shows what it did name, so filtering by merchant finds it.
+    merchant_id: trace?.merchant_id ?? bodyText(exchange.body, 'merchant_id'),
+    action: trace?.action ?? bodyText(exchange.body, 'action'),
+    version: trace?.version ?? bodyText(exchange.body, 'version'),
     verdict: accepted ? 'accepted' : 'rejected',
     rsp_code: rspCode,
-    rsp_msg: typeof reply.rsp_msg === 'string' ? reply.rsp_msg : '',
+    rsp_msg: rspMsg,
     failed_step: step,
     steps: GATEWAY_STEPS.map((s, i) => ({ step: s, label: STEP_LABELS[s], result: i < failedAt ? 'passed' : i === failedAt ? 'failed' : 'not reached' })),
     order_id: typeof orderId === 'string' ? orderId : null,
@@ -131,11 +152,11 @@ export function buildEntry (id: string, exchange: GatewayExchange, merchants: Me
       canonical: clip(trace?.canonical === undefined ? undefined : maskCardsInText(trace.canonical, cards))
     },
     data: trace?.data === undefined ? null : maskRequest(trace.data),
-    warnings: trace?.warnings ?? [],
+    warnings: (trace?.warnings ?? []).map((warning) => maskCardsInText(warning, cards)),
     hints: hintsFor(step, exchange, merchants, decrypted),
     answer: {
       rsp_code: rspCode,
-      rsp_msg: typeof reply.rsp_msg === 'string' ? reply.rsp_msg : '',
+      rsp_msg: rspMsg,
       md5: typeof reply.md5 === 'string' ? reply.md5 : null,
       data: answerData
     }

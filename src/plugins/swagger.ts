@@ -1,10 +1,15 @@
 import type { FastifyInstance } from 'fastify'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import { actionSchemas } from '../protocol/openapi.js'
 
 /**
  * The OpenAPI document at /docs/json, generated from the same schemas that validate the routes, and the
  * Swagger UI at /docs, served from the package itself (no CDN: CI containers are offline).
+ *
+ * Shared schemas (`app.addSchema`) are components named after their `$id`: among them the data and answer
+ * schemas of every processV2 action, which the gateway operations link from their description and
+ * `x-ottpay-actions` extension. Call before registering routes.
  */
 export async function registerSwagger (app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
@@ -20,7 +25,16 @@ export async function registerSwagger (app: FastifyInstance): Promise<void> {
         { name: 'control API', description: 'Steer and inspect the sandbox from tests' },
         { name: 'sandbox', description: 'Health and metadata' }
       ]
+    },
+    // Components keep their `$id` as name (`ActivePayData`) instead of `def-0`, so links to them are stable.
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}`
     }
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  for (const schema of actionSchemas()) app.addSchema(schema)
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // The UI must not call out: no online validator badge (validator.swagger.io).
+    uiConfig: { validatorUrl: null }
+  })
 }

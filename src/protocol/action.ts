@@ -18,8 +18,14 @@ export interface ActionContext {
   baseUrl: string
 }
 
-/** One processV2 action: its versions, the schema of its decrypted data, and what it does. */
-export interface ActionDefinition<S extends TSchema = TSchema> {
+/** The data object an action answers: its answer schema's type, sealed by the gateway as any data object. */
+export type AnswerOf<A extends TSchema> = Static<A> & DataObject
+
+/**
+ * One processV2 action: its versions, the schemas of its decrypted data and of its answer's data, and what it does.
+ * Both schemas carry an `$id`: the OpenAPI document (/docs/json) lists them as components.
+ */
+export interface ActionDefinition<S extends TSchema = TSchema, A extends TSchema = TSchema> {
   action: string
   versions: readonly string[]
   summary: string
@@ -28,11 +34,13 @@ export interface ActionDefinition<S extends TSchema = TSchema> {
   /** Fields whose values are trimmed before validation (the docs print `" securePay"`). */
   trim?: readonly string[]
   data: Validator<S>
+  /** The answer's data object (decrypted), as `handle` returns it on SUCCESS. */
+  answer: Validator<A>
   /** Runs the action; returns the answer's data object, which the gateway seals. */
-  handle(ctx: ActionContext, data: Static<S>): Promise<DataObject>
+  handle(ctx: ActionContext, data: Static<S>): Promise<AnswerOf<A>>
 }
 
-/** Keeps a definition's data type while storing it in a list of mixed actions. */
-export function defineAction<S extends TSchema> (definition: ActionDefinition<S>): ActionDefinition {
+/** Keeps a definition's data and answer types while storing it in a list of mixed actions. */
+export function defineAction<S extends TSchema, A extends TSchema> (definition: ActionDefinition<S, A>): ActionDefinition {
   return definition as unknown as ActionDefinition
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { RequestLog } from '../inspector/request-log.js'
 import { RequestEnvelopeSchema, ResponseEnvelopeSchema } from '../protocol/envelope.js'
 import { processEnvelope, type GatewayDeps, type GatewayTrace } from '../protocol/gateway.js'
+import { gatewayOperationDocs } from '../protocol/openapi.js'
 
 /** Real clients post to all three paths (docs: /processV2; older PHP: /process; newer card clients: /processV3). */
 export const GATEWAY_PATHS = ['/processV2', '/process', '/processV3'] as const
@@ -28,6 +29,8 @@ export function registerProcessRoutes (app: FastifyInstance, deps: GatewayDeps &
       schema: {
         summary: 'processV2: every encrypted action',
         tags: ['gateway'],
+        // The actions with the fields of their encrypted data and of their answers (components named by $id).
+        ...gatewayOperationDocs(url),
         body: RequestEnvelopeSchema,
         response: { 200: ResponseEnvelopeSchema }
       },

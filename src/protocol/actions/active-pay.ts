@@ -14,6 +14,21 @@ export const ActivePayDataSchema = Type.Object({
   call_back_url: HttpUrl('Where the payment callback is POSTed')
 }, { $id: 'ActivePayData', additionalProperties: true })
 
+/** The answer's data (docs §7 and §17b): the QR contents to show and the ids to keep. */
+export const ActivePayAnswerSchema = Type.Object({
+  bizpay_order_id: Type.String({
+    pattern: '^(WX|AP|UP)[0-9]{16}$',
+    description: 'Order ID from the acquirer (WeChat Pay, Alipay, UnionPay): WX, AP or UP followed by 16 digits'
+  }),
+  code_url: Type.String({
+    pattern: '^(weixin://wxpay/bizpayurl\\?pr=|https://qr\\.alipay\\.com/bax0|https://qr\\.95516\\.com/00010000/)[A-Za-z0-9]+$',
+    description: 'QR code contents, shaped as in production: "weixin://wxpay/bizpayurl?pr=…" (WECHATPAY), ' +
+      '"https://qr.alipay.com/bax0…" (ALIPAY), "https://qr.95516.com/00010000/…" (UNIONPAY). ' +
+      'Nothing scans it in the sandbox: the order view (GET /sandbox/api/orders/{order_id}) links the payer page, `payer_page_url`'
+  }),
+  order_id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'Order ID: the one sent, or the one the sandbox generated' })
+}, { $id: 'ActivePayAnswer', additionalProperties: false })
+
 /** Production-shaped QR contents: what a real WeChat, Alipay or UnionPay app would scan. */
 function codeUrl (method: PayMethod, token: string): string {
   if (method === 'WECHATPAY') return `weixin://wxpay/bizpayurl?pr=${token}`
@@ -29,6 +44,7 @@ export default defineAction({
   aliases: { Tip: 'tip', bizType: 'biz_type', orderId: 'order_id' },
   trim: ['biz_type'],
   data: compile(ActivePayDataSchema),
+  answer: compile(ActivePayAnswerSchema),
   async handle (ctx, data) {
     const order = draftOrder(ctx, {
       order_id: data.order_id,
@@ -40,8 +56,9 @@ export default defineAction({
       request: data
     })
     order.code_url = codeUrl(data.biz_type, ctx.ids.qrToken())
-    order.response = { bizpay_order_id: order.bizpay_order_id, code_url: order.code_url, order_id: order.order_id }
+    const answer = { bizpay_order_id: order.bizpay_order_id, code_url: order.code_url, order_id: order.order_id }
+    order.response = answer
     await commitOrder(ctx, order)
-    return order.response
+    return answer
   }
 })

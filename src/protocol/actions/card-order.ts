@@ -1,4 +1,4 @@
-import { Type } from '@sinclair/typebox'
+import { Type, type Static } from '@sinclair/typebox'
 import { GatewayError } from '../../errors.js'
 import { commitOrder, draftOrder } from '../../orders/create-order.js'
 import { isCompactTimestamp } from '../../time.js'
@@ -21,6 +21,31 @@ export const CardOrderDataSchema = Type.Object({
   cc_channelType: OneOf(['web', 'mobile'] as const, 'Payment channel: PC browser or mobile')
 }, { $id: 'CardOrderData', additionalProperties: true })
 
+const cardAnswerFields = {
+  rspCode: Type.Literal('PROCESSING', { description: 'From the PSP; the sandbox always answers "PROCESSING": the payer has yet to pay' }),
+  rspMsg: Type.Literal('User paying', { description: 'Message of rspCode' }),
+  codeUrl: Type.String({
+    format: 'http-url',
+    pattern: '/sandbox/pay/unionpay/[A-Za-z0-9]+$',
+    description: 'Where to send the payer\'s browser: the sandbox\'s hosted UnionPay card page ' +
+      '(PUBLIC_URL, or the origin the request reached, then /sandbox/pay/unionpay/{token})'
+  }),
+  amount: Type.String({ pattern: '^[0-9]{1,12}$', description: 'Transaction amount in cents (txnAmt), "100" for 1.00' })
+}
+
+/**
+ * The answer's data (docs §9 for "web", §14 for "mobile"): the mobile answer adds the lowercase `respcode` and
+ * `respmsg` its page documents, and keeps `codeUrl` (which that page omits) since the payer needs the hosted page.
+ */
+export const CardOrderAnswerSchema = Type.Union([
+  Type.Object(cardAnswerFields, { title: 'web (cc_channelType "web")', additionalProperties: false }),
+  Type.Object({
+    ...cardAnswerFields,
+    respcode: Type.Literal('PROCESSING', { description: 'rspCode, as the mobile page spells it' }),
+    respmsg: Type.Literal('User paying', { description: 'rspMsg, as the mobile page spells it' })
+  }, { title: 'mobile (cc_channelType "mobile")', additionalProperties: false })
+], { $id: 'CardOrderAnswer', description: 'The answer to cc_channelType "web", or to "mobile" with respcode and respmsg as well' })
+
 /** CC_PURCHASE and CC_PREAUTH 2.0 differ only in what a paid order becomes (`success` or `authorised`). */
 export function cardOrderAction (action: 'CC_PURCHASE' | 'CC_PREAUTH', summary: string): ActionDefinition {
   return defineAction({
@@ -30,6 +55,7 @@ export function cardOrderAction (action: 'CC_PURCHASE' | 'CC_PREAUTH', summary: 
     aliases: { order_id: 'orderId', biz_type: 'bizType' },
     trim: ['bizType', 'channelType', 'cc_channelType'],
     data: compile(CardOrderDataSchema),
+    answer: compile(CardOrderAnswerSchema),
     async handle (ctx, data) {
       if (data.merchant_id !== ctx.merchant.merchant_id) {
         throw new GatewayError('PARAM_INVALID', `merchant_id in data (${data.merchant_id}) differs from the envelope's (${ctx.merchant.merchant_id})`)
@@ -53,12 +79,13 @@ export function cardOrderAction (action: 'CC_PURCHASE' | 'CC_PREAUTH', summary: 
         request: data
       })
       order.code_url = `${ctx.baseUrl}/sandbox/pay/unionpay/${order.page_token}`
-      order.response = data.cc_channelType === 'mobile'
+      const answer: Static<typeof CardOrderAnswerSchema> = data.cc_channelType === 'mobile'
         // The mobile page documents `respcode`/`respmsg`; both spellings are sent so either kind of client reads it.
         ? { rspCode: 'PROCESSING', rspMsg: 'User paying', respcode: 'PROCESSING', respmsg: 'User paying', codeUrl: order.code_url, amount: order.amount }
         : { rspCode: 'PROCESSING', rspMsg: 'User paying', codeUrl: order.code_url, amount: order.amount }
+      order.response = answer
       await commitOrder(ctx, order)
-      return order.response
+      return answer
     }
   })
 }

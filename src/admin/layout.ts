@@ -1,0 +1,145 @@
+import { escapeHtml } from '../pages/html.js'
+
+/** Which nav entry the page belongs to, so it can say `aria-current="page"`. */
+export type AdminSection = 'orders' | 'requests' | 'merchants' | 'login'
+
+export interface AdminPageOptions {
+  title: string
+  section: AdminSection
+  /** ADMIN_TOKEN is set: there is a session to end, so the nav offers "Log out". */
+  canLogOut: boolean
+}
+
+// Self-contained on purpose: CI containers are offline, so no web fonts, no CDN, no external stylesheet.
+const STYLE = `
+*{box-sizing:border-box}
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;background:#f3f4f6;color:#111827;line-height:1.45}
+a{color:#1d4ed8}
+a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,summary:focus-visible{outline:3px solid #2563eb;outline-offset:2px}
+.skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem 1rem;z-index:1}
+.skip:focus{left:.5rem;top:.5rem}
+header{background:#1f2937;color:#f9fafb;padding:.5rem 1rem;display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1.5rem}
+header a{color:#f9fafb}
+header .brand{font-weight:700}
+nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:1rem;margin:0;padding:0}
+nav a[aria-current=page]{font-weight:700;text-decoration-thickness:3px}
+header form{margin-left:auto}
+.banner{background:#fef3c7;color:#78350f;padding:.4rem 1rem;margin:0;font-size:.9rem}
+main{max-width:72rem;margin:1.5rem auto;padding:0 1rem}
+h1{font-size:1.5rem;margin:.5rem 0 1rem}
+h2{font-size:1.15rem;margin:1.75rem 0 .5rem}
+section.card,.card{background:#fff;border:1px solid #d1d5db;border-radius:.5rem;padding:1rem;margin:1rem 0}
+table{border-collapse:collapse;width:100%;background:#fff}
+th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #e5e7eb;vertical-align:top}
+th{background:#f9fafb;font-weight:600}
+td.num{font-variant-numeric:tabular-nums;text-align:right}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem;margin:0}
+dt{color:#374151;font-weight:600}dd{margin:0;word-break:break-all}
+pre{background:#111827;color:#f9fafb;padding:.75rem;border-radius:.375rem;overflow:auto;white-space:pre-wrap;word-break:break-all}
+code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+button{font:inherit;padding:.4rem .9rem;border-radius:.375rem;border:1px solid #4b5563;background:#fff;color:#111827;cursor:pointer}
+button:disabled{color:#6b7280;border-color:#d1d5db;background:#f3f4f6;cursor:not-allowed}
+button.primary{background:#1d4ed8;border-color:#1d4ed8;color:#fff}
+button.primary:disabled{background:#93a3c8;border-color:#93a3c8;color:#f9fafb}
+input,select{font:inherit;padding:.3rem .4rem;border:1px solid #6b7280;border-radius:.25rem;background:#fff;color:#111827}
+form.filters{display:flex;flex-wrap:wrap;gap:.75rem;align-items:flex-end;margin:0 0 1rem}
+form.filters label{display:flex;flex-direction:column;font-size:.9rem}
+form.inline{display:inline-flex;gap:.5rem;align-items:center;margin:0 .5rem .5rem 0}
+.badge{display:inline-block;padding:.05rem .5rem;border-radius:999px;border:1px solid currentColor;font-size:.85rem;font-weight:600;white-space:nowrap}
+.badge[data-status=success],.badge[data-status=authorised],.badge[data-verdict=accepted],.badge[data-status=delivered]{color:#166534;background:#dcfce7}
+.badge[data-status=fail],.badge[data-status=failed],.badge[data-verdict=rejected]{color:#991b1b;background:#fee2e2}
+.badge[data-status=init],.badge[data-status=pending]{color:#1e3a8a;background:#dbeafe}
+.badge[data-status=notpay],.badge[data-status=refunded],.badge[data-status=partial_refunded]{color:#374151;background:#e5e7eb}
+.notice{border-left:4px solid #166534;background:#dcfce7;color:#14532d;padding:.5rem .75rem}
+.error{border-left:4px solid #991b1b;background:#fee2e2;color:#7f1d1d;padding:.5rem .75rem}
+.hints{border-left:4px solid #b45309;background:#fffbeb;padding:.5rem 1rem}
+.muted{color:#4b5563}
+.qr svg{width:12rem;height:12rem}
+.pair{display:flex;flex-wrap:wrap;gap:1rem}
+.pair>.card{flex:1 1 18rem;margin:0}
+.pair h3{margin-top:0}
+`
+
+function navLink (href: string, label: string, current: boolean): string {
+  return `<li><a href="${href}"${current ? ' aria-current="page"' : ''}>${label}</a></li>`
+}
+
+function nav (section: AdminSection): string {
+  return `<nav aria-label="Sandbox"><ul>
+${navLink('/sandbox', 'Orders', section === 'orders')}
+${navLink('/sandbox/requests', 'Requests', section === 'requests')}
+${navLink('/sandbox/merchants', 'Merchants', section === 'merchants')}
+${navLink('/docs', 'API docs', false)}
+</ul></nav>`
+}
+
+const LOGOUT = '<form method="post" action="/sandbox/logout"><button type="submit">Log out</button></form>'
+
+/** The admin UI's shell. `body` is trusted HTML: callers escape what they put in it. */
+export function adminPage (options: AdminPageOptions, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(options.title)} · OTT Pay sandbox</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header>
+<span class="brand">OTT Pay sandbox</span>
+${nav(options.section)}
+${options.canLogOut ? LOGOUT : ''}
+</header>
+<p class="banner" role="note">OTT Pay sandbox — no real money moves.</p>
+<main id="main" tabindex="-1">
+${body}
+</main>
+</body>
+</html>
+`
+}
+
+/** A status in words and colour, never colour alone; `data-status` lets tests and scripts read it. */
+export function statusBadge (status: string, id?: string): string {
+  return `<span class="badge"${id === undefined ? '' : ` id="${escapeHtml(id)}"`} data-status="${escapeHtml(status)}">${escapeHtml(status)}</span>`
+}
+
+/** The outcome of the last form post: success is a polite status, failure an alert. */
+export function flash (done: string | undefined, error: string | undefined): string {
+  if (error !== undefined) return `<p class="error" role="alert">${escapeHtml(error)}</p>`
+  if (done !== undefined) return `<p class="notice" role="status">${escapeHtml(done)}</p>`
+  return ''
+}
+
+/** A JSON value as an indented, escaped block. */
+export function jsonBlock (value: unknown, label: string): string {
+  return `<pre aria-label="${escapeHtml(label)}"><code>${escapeHtml(JSON.stringify(value, null, 2))}</code></pre>`
+}
+
+export interface SelectOption {
+  value: string
+  label: string
+}
+
+/** A labelled `<select>` whose first option, "any", sends an empty value (read as no filter). */
+export function filterSelect (name: string, label: string, options: readonly SelectOption[], selected: string | undefined): string {
+  const items = options.map((o) => `<option value="${escapeHtml(o.value)}"${o.value === selected ? ' selected' : ''}>${escapeHtml(o.label)}</option>`)
+  return `<label>${escapeHtml(label)}
+<select name="${escapeHtml(name)}"><option value="">any</option>${items.join('')}</select></label>`
+}
+
+/** The admin UI's 404: says what was not found and where to look instead. */
+export function notFoundPage (message: string, canLogOut: boolean, section: AdminSection): string {
+  return adminPage({ title: 'Not found', section, canLogOut }, `<h1>Not found</h1>
+<p role="alert" class="error">${escapeHtml(message)}</p>
+<p><a href="/sandbox">All orders</a> · <a href="/sandbox/requests">All requests</a></p>`)
+}
+
+/** An ISO time as `2026-01-15 04:00:00 UTC` inside a machine-readable `<time>`. */
+export function timeTag (iso: string | null | undefined): string {
+  if (iso === null || iso === undefined || iso === '') return '—'
+  const text = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC` : iso
+  return `<time datetime="${escapeHtml(iso)}">${escapeHtml(text)}</time>`
+}

@@ -1,0 +1,64 @@
+import type { Merchant } from '../fixtures.js'
+import { escapeHtml } from '../pages/html.js'
+import { maskKey } from '../routes/sandbox-merchants.js'
+import { adminPage } from './layout.js'
+
+export interface MerchantsPageData {
+  merchants: Merchant[]
+  canLogOut: boolean
+}
+
+function keyCell (merchant: Merchant): string {
+  const id = escapeHtml(merchant.merchant_id)
+  return `<code id="key-masked-${id}">${escapeHtml(maskKey(merchant.sign_key))}</code>
+<code id="key-full-${id}" hidden>${escapeHtml(merchant.sign_key)}</code>
+<button type="button" class="reveal" data-merchant="${id}" aria-pressed="false" aria-label="Reveal the sign key of ${id}" hidden>Reveal</button>`
+}
+
+function row (merchant: Merchant): string {
+  return `<tr>
+<td><code>${escapeHtml(merchant.merchant_id)}</code></td>
+<td>${escapeHtml(merchant.name)}</td>
+<td>${escapeHtml(merchant.currency)}</td>
+<td>${merchant.operators.map((o) => `<code>${escapeHtml(o)}</code>`).join(', ')}</td>
+<td>${merchant.autopay_after === undefined ? '—' : escapeHtml(merchant.autopay_after)}</td>
+<td>${keyCell(merchant)}</td>
+</tr>`
+}
+
+// The Reveal buttons stay hidden without JavaScript, where they could not work; the keys then stay masked.
+const REVEAL_SCRIPT = `<script>
+(function () {
+  document.querySelectorAll('button.reveal').forEach(function (button) {
+    var id = button.getAttribute('data-merchant')
+    var masked = document.getElementById('key-masked-' + id)
+    var full = document.getElementById('key-full-' + id)
+    if (!masked || !full) return
+    button.hidden = false
+    button.addEventListener('click', function () {
+      var show = button.getAttribute('aria-pressed') !== 'true'
+      button.setAttribute('aria-pressed', String(show))
+      masked.hidden = show
+      full.hidden = !show
+    })
+  })
+})()
+</script>`
+
+/** The merchants the gateway knows (GET /sandbox/merchants). */
+export function renderMerchantsPage (data: MerchantsPageData): string {
+  return adminPage({ title: 'Merchants', section: 'merchants', canLogOut: data.canLogOut }, `<h1>Merchants</h1>
+<p>Seal your requests to <code>POST /processV2</code> with a merchant's <code>merchant_id</code> and sign key:
+<code>md5</code> is the uppercase MD5 of the data values sorted by key and concatenated, and <code>data</code> is
+encrypted with an AES key derived from that md5 and the sign key. <code>operator_id</code> must be one of the
+merchant's operators. Press Reveal to see a sign key; the control API gives them at
+<code>GET /sandbox/api/merchants?reveal=true</code>. These merchants come from the fixtures (<code>FIXTURES_DIR</code>).</p>
+<table>
+<caption class="muted">${data.merchants.length} merchant${data.merchants.length === 1 ? '' : 's'}</caption>
+<thead><tr><th scope="col">merchant_id</th><th scope="col">Name</th><th scope="col">Currency</th><th scope="col">Operators</th><th scope="col">Autopay after</th><th scope="col">Sign key</th></tr></thead>
+<tbody>
+${data.merchants.map(row).join('\n')}
+</tbody>
+</table>
+${REVEAL_SCRIPT}`)
+}

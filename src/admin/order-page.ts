@@ -1,0 +1,155 @@
+import type { Attempt, Delivery } from '../callbacks/delivery.js'
+import type { RequestLogEntry } from '../inspector/log-entry.js'
+import type { Order } from '../orders/order.js'
+import { escapeHtml, formatAmount } from '../pages/html.js'
+import { adminPage, flash, jsonBlock, statusBadge, timeTag } from './layout.js'
+import { orderPagePath } from './orders-page.js'
+
+/** What a form post on the order page did, as `?done=` names it, in words. */
+export const DONE_MESSAGES = {
+  paid: 'Paid: the order is paid and its callback is on its way.',
+  declined: 'Declined: the order failed and a FAIL callback is on its way.',
+  expired: 'Expired: the order is closed unpaid (notpay); no callback is sent for expiry.',
+  refunded: 'Refunded: no callback is sent for refunds.',
+  redelivered: 'Redelivered: the callback was sent once more; its new attempt is listed below.'
+} as const
+
+export type DoneKey = keyof typeof DONE_MESSAGES
+
+export interface OrderPageData {
+  order: Order
+  merchantName: string
+  /** The hosted payer page: a same-site path for the link, the absolute URL for the text. */
+  payerPagePath: string
+  payerPageUrl: string
+  callbacks: Delivery[]
+  requests: RequestLogEntry[]
+  /** The code_url as an inline SVG QR code (rendered asynchronously by the route). */
+  qrSvg: string
+  done?: DoneKey
+  error?: string
+  canLogOut: boolean
+}
+
+const orDash = (value: string | null | undefined) => value === null || value === undefined || value === '' ? '—' : escapeHtml(value)
+
+function facts (data: OrderPageData): string {
+  const { order } = data
+  const money = (cents: string) => escapeHtml(formatAmount(cents, order.currency))
+  const refunded = order.refund_amount === undefined ? '' : `<dt>Refunded</dt><dd>${money(order.refund_amount)}</dd>`
+  return `<dl id="order-facts">
+<dt>Merchant</dt><dd>${escapeHtml(data.merchantName)} (<code>${escapeHtml(order.merchant_id)}</code>)</dd>
+<dt>Amount</dt><dd>${money(order.amount)}</dd>
+<dt>Tip</dt><dd>${money(order.tip === '' ? '0' : order.tip)}</dd>
+${refunded}
+<dt>Currency</dt><dd>${escapeHtml(order.currency)}</dd>
+<dt>Method</dt><dd>${escapeHtml(order.method)}${order.channel === null ? '' : ` (${escapeHtml(order.channel)})`}</dd>
+<dt>Action</dt><dd>${escapeHtml(order.action)} ${escapeHtml(order.version)}</dd>
+<dt>Operator</dt><dd>${orDash(order.operator_id)}</dd>
+<dt>bizpay_order_id</dt><dd><code>${escapeHtml(order.bizpay_order_id)}</code></dd>
+<dt>Created</dt><dd>${timeTag(order.created_at)}</dd>
+<dt>finish_time</dt><dd>${order.finish_time === null ? '— (not paid)' : `<code>${escapeHtml(order.finish_time)}</code> (Beijing time)`}</dd>
+<dt>Notify URL</dt><dd><code>${escapeHtml(order.notify_url)}</code></dd>
+<dt>Return URL</dt><dd>${order.return_url === null ? '—' : `<code>${escapeHtml(order.return_url)}</code>`}</dd>
+<dt>Card</dt><dd>${order.card_masked === null ? '—' : `<code>${escapeHtml(order.card_masked)}</code>`}</dd>
+<dt>Payer page</dt><dd><a href="${escapeHtml(data.payerPagePath)}">${escapeHtml(data.payerPageUrl)}</a></dd>
+</dl>`
+}
+
+function qr (data: OrderPageData): string {
+  return `<section class="card qr" aria-labelledby="qr-heading">
+<h2 id="qr-heading">code_url</h2>
+${data.qrSvg}
+<p><code id="code-url">${escapeHtml(data.order.code_url)}</code></p>
+</section>`
+}
+
+function actionButton (base: string, path: string, label: string, enabled: boolean, primary = false): string {
+  return `<form class="inline" method="post" action="${escapeHtml(base + path)}">
+<button type="submit"${primary ? ' class="primary"' : ''}${enabled ? '' : ' disabled'}>${label}</button></form>`
+}
+
+function actions (order: Order): string {
+  const base = orderPagePath(order.merchant_id, order.order_id)
+  const open = order.status === 'init'
+  const refundable = order.status === 'success' || order.status === 'partial_refunded'
+  return `<section class="card" aria-labelledby="actions-heading">
+<h2 id="actions-heading">Act as the payer or the merchant</h2>
+<p class="muted">Pay now, Decline and Expire apply while the order is <code>init</code>; Refund once it is <code>success</code> or <code>partial_refunded</code>.</p>
+${actionButton(base, '/pay', 'Pay now', open, true)}
+${actionButton(base, '/fail', 'Decline', open)}
+${actionButton(base, '/expire', 'Expire', open)}
+<form class="inline" method="post" action="${escapeHtml(`${base}/refund`)}">
+<label for="refund-amount">Refund amount in cents (optional; empty refunds all that is left)</label>
+<input id="refund-amount" name="amount" inputmode="numeric" pattern="[0-9]*" maxlength="12" size="10"${refundable ? '' : ' disabled'}>
+<button type="submit"${refundable ? '' : ' disabled'}>Refund</button></form>
+</section>`
+}
+
+function timeline (order: Order): string {
+  const items = order.history.map((h) => `<li>${timeTag(h.at)} ${statusBadge(h.status)} ${escapeHtml(h.reason)}</li>`)
+  return `<h2 id="timeline-heading">Status timeline</h2>
+<ol aria-labelledby="timeline-heading">${items.join('\n')}</ol>`
+}
+
+function attemptRow (a: Attempt): string {
+  return `<tr><td class="num">${a.n}</td><td>${timeTag(a.at)}</td><td>${a.status === null ? '—' : a.status}</td>
+<td class="num">${a.latency_ms}</td><td>${orDash(a.error)}</td><td>${a.reply === null ? '—' : `<code>${escapeHtml(a.reply.slice(0, 200))}</code>`}</td>
+<td>${a.delivered ? 'yes' : 'no'}</td></tr>`
+}
+
+function attempts (delivery: Delivery): string {
+  if (delivery.attempts.length === 0) return '<p>No attempt yet.</p>'
+  return `<table>
+<caption class="muted">Attempts of callback ${escapeHtml(delivery.id)}</caption>
+<thead><tr><th scope="col">#</th><th scope="col">Time</th><th scope="col">HTTP status</th><th scope="col">Latency (ms)</th><th scope="col">Error</th><th scope="col">Reply (first bytes)</th><th scope="col">Delivered</th></tr></thead>
+<tbody>${delivery.attempts.map(attemptRow).join('\n')}</tbody>
+</table>`
+}
+
+function callback (delivery: Delivery): string {
+  const next = delivery.next_attempt_at === null ? '—' : timeTag(new Date(delivery.next_attempt_at).toISOString())
+  return `<article class="card callback" id="callback-${escapeHtml(delivery.id)}" aria-labelledby="callback-${escapeHtml(delivery.id)}-h">
+<h3 id="callback-${escapeHtml(delivery.id)}-h">Callback <code>${escapeHtml(delivery.id)}</code> ${statusBadge(delivery.status)}</h3>
+<dl>
+<dt>Kind</dt><dd>${escapeHtml(delivery.kind)}${delivery.duplicate_of === null ? '' : ` (deliberate duplicate of ${escapeHtml(delivery.duplicate_of)})`}</dd>
+<dt>URL</dt><dd><code>${escapeHtml(delivery.url)}</code></dd>
+<dt>Created</dt><dd>${timeTag(delivery.created_at)}</dd>
+<dt>Next attempt</dt><dd>${next}</dd>
+</dl>
+<details><summary>Body sent</summary>${jsonBlock(delivery.body, `body of callback ${delivery.id}`)}</details>
+${attempts(delivery)}
+<form method="post" action="/sandbox/callbacks/${encodeURIComponent(delivery.id)}/redeliver"><button type="submit">Redeliver</button></form>
+</article>`
+}
+
+function callbacks (list: readonly Delivery[]): string {
+  const body = list.length === 0 ? '<p>No callbacks: they are sent when the order is paid or declined.</p>' : list.map(callback).join('\n')
+  return `<section aria-labelledby="callbacks-heading"><h2 id="callbacks-heading">Callbacks</h2>
+${body}</section>`
+}
+
+function requests (list: readonly RequestLogEntry[]): string {
+  const items = list.map((e) => `<li><a href="/sandbox/requests/${encodeURIComponent(e.id)}">${escapeHtml(e.id)}</a> ${timeTag(e.at)} ${escapeHtml(e.action ?? '')} — ${escapeHtml(e.verdict)} (${escapeHtml(e.rsp_code)})</li>`)
+  const body = items.length === 0 ? '<p>None in the request log (it is in memory: a restart empties it).</p>' : `<ul>${items.join('\n')}</ul>`
+  return `<section aria-labelledby="requests-heading"><h2 id="requests-heading">Requests for this order</h2>
+${body}</section>`
+}
+
+/** One order's whole story (GET /sandbox/orders/:merchant_id/:order_id). */
+export function renderOrderPage (data: OrderPageData): string {
+  const { order } = data
+  return adminPage({ title: `Order ${order.order_id}`, section: 'orders', canLogOut: data.canLogOut }, `<p><a href="/sandbox">← All orders</a></p>
+<h1>Order <code>${escapeHtml(order.order_id)}</code> ${statusBadge(order.status, 'order-status')}</h1>
+${flash(data.done === undefined ? undefined : DONE_MESSAGES[data.done], data.error)}
+${facts(data)}
+${qr(data)}
+${actions(order)}
+${timeline(order)}
+<h2>Request (decrypted data, card numbers masked)</h2>
+${jsonBlock(order.request, 'request data')}
+<h2>Answer</h2>
+${jsonBlock(order.response, 'answer data')}
+${callbacks(data.callbacks)}
+${requests(data.requests)}`)
+}

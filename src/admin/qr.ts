@@ -1,0 +1,19 @@
+import QRCode from 'qrcode'
+import { escapeHtml } from '../pages/html.js'
+
+/**
+ * `text` as an inline SVG QR code, labelled for screen readers. Inline HTML SVG needs no `xmlns`, and dropping it
+ * keeps every `http://` out of the page (the offline check looks for them). A text too long to encode gets a
+ * sentence instead of an error page: the text itself is shown next to the code anyway.
+ */
+export async function qrSvg (text: string, label: string): Promise<string> {
+  let svg: string
+  try {
+    svg = await QRCode.toString(text, { type: 'svg', margin: 1 })
+  } catch (err) {
+    return `<p class="muted">No QR code: ${escapeHtml((err as Error).message)}</p>`
+  }
+  return svg.trim()
+    .replace(' xmlns="http://www.w3.org/2000/svg"', '')
+    .replace('<svg ', `<svg role="img" aria-label="${escapeHtml(label)}" focusable="false" `)
+}

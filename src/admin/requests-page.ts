@@ -1,0 +1,68 @@
+import type { RequestLogEntry } from '../inspector/log-entry.js'
+import { escapeHtml } from '../pages/html.js'
+import { adminPage, filterSelect, timeTag, type SelectOption } from './layout.js'
+import { liveRefresh } from './live-refresh.js'
+
+export interface RequestsFilter {
+  merchant_id?: string
+  verdict?: 'accepted' | 'rejected'
+}
+
+export interface RequestsPageData {
+  entries: RequestLogEntry[]
+  /** REQUEST_LOG_SIZE: how many calls the log keeps. */
+  size: number
+  merchants: SelectOption[]
+  filter: RequestsFilter
+  canLogOut: boolean
+}
+
+export const requestPagePath = (id: string) => `/sandbox/requests/${encodeURIComponent(id)}`
+
+/** Accepted or rejected, in words; `data-verdict` for tests and styling. */
+export function verdictBadge (verdict: string, id?: string): string {
+  return `<span class="badge"${id === undefined ? '' : ` id="${escapeHtml(id)}"`} data-verdict="${escapeHtml(verdict)}">${escapeHtml(verdict)}</span>`
+}
+
+function row (e: RequestLogEntry): string {
+  return `<tr>
+<td>${timeTag(e.at)}</td>
+<td>${e.merchant_id === null ? '—' : escapeHtml(e.merchant_id)}</td>
+<td>${e.action === null ? '—' : escapeHtml(e.action)}</td>
+<td>${verdictBadge(e.verdict)}</td>
+<td><code>${escapeHtml(e.rsp_code)}</code></td>
+<td>${e.failed_step === null ? '—' : escapeHtml(e.failed_step)}</td>
+<td><a href="${escapeHtml(requestPagePath(e.id))}">${escapeHtml(e.id)}<span class="muted"> details</span></a></td>
+</tr>`
+}
+
+function table (data: RequestsPageData): string {
+  if (data.entries.length === 0) {
+    const why = data.size === 0 ? 'REQUEST_LOG_SIZE is 0, so no request is kept.' : 'No gateway call matches yet.'
+    return `<p>${why} Calls to <code>POST /processV2</code> appear here.</p>`
+  }
+  return `<table>
+<caption class="muted">${data.entries.length} request${data.entries.length === 1 ? '' : 's'}, newest first</caption>
+<thead><tr><th scope="col">Time</th><th scope="col">Merchant</th><th scope="col">Action</th><th scope="col">Verdict</th><th scope="col">rsp_code</th><th scope="col">Failed step</th><th scope="col">Details</th></tr></thead>
+<tbody>
+${data.entries.map(row).join('\n')}
+</tbody>
+</table>`
+}
+
+/** The request inspector's list (GET /sandbox/requests). */
+export function renderRequestsPage (data: RequestsPageData): string {
+  const verdicts = [{ value: 'accepted', label: 'accepted' }, { value: 'rejected', label: 'rejected' }]
+  return adminPage({ title: 'Requests', section: 'requests', canLogOut: data.canLogOut }, `<h1>Requests</h1>
+<p>Every call to the gateway with its verdict and crypto story. The log is kept in memory only (a restart empties it)
+and holds the last ${data.size} calls (<code>REQUEST_LOG_SIZE</code>); older ones fall out first.</p>
+<form class="filters" method="get" action="/sandbox/requests" aria-label="Filter requests">
+${filterSelect('merchant_id', 'Merchant', data.merchants, data.filter.merchant_id)}
+${filterSelect('verdict', 'Verdict', verdicts, data.filter.verdict)}
+<button type="submit">Filter</button> <a href="/sandbox/requests">Clear filters</a>
+</form>
+${liveRefresh('requests')}
+<section id="requests" aria-live="polite" aria-label="Requests">
+${table(data)}
+</section>`)
+}

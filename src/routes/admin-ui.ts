@@ -1,0 +1,189 @@
+import type { FastifyInstance } from 'fastify'
+import { Type, type Static } from '@sinclair/typebox'
+import { notFoundPage } from '../admin/layout.js'
+import { renderLoginPage } from '../admin/login-page.js'
+import { renderMerchantsPage } from '../admin/merchants-page.js'
+import { DONE_MESSAGES, renderOrderPage, type DoneKey } from '../admin/order-page.js'
+import { renderOrdersPage } from '../admin/orders-page.js'
+import { qrSvg } from '../admin/qr.js'
+import { renderRequestPage } from '../admin/request-page.js'
+import { renderRequestsPage } from '../admin/requests-page.js'
+import type { Dispatcher } from '../callbacks/dispatcher.js'
+import type { RequestLog } from '../inspector/request-log.js'
+import type { MerchantDirectory } from '../merchants.js'
+import { ORDER_STATUSES, type Order } from '../orders/order.js'
+import type { Payments } from '../orders/payments.js'
+import { loginCookie, logoutCookie, safeNext, tokenMatches } from '../plugins/admin-auth.js'
+import { ACTIONS } from '../protocol/registry.js'
+import type { Store } from '../store/index.js'
+import { registerAdminActions, OrderParams } from './admin-actions.js'
+import type { BaseUrlOf } from './process.js'
+import { orderView } from './sandbox-orders.js'
+
+export interface AdminUiDeps {
+  store: Store
+  merchants: MerchantDirectory
+  payments: Payments
+  dispatcher: Dispatcher
+  requestLog: RequestLog
+  /** config.adminToken: when set, the pages need it and offer "Log out". */
+  adminToken: string | undefined
+  baseUrlOf: BaseUrlOf
+}
+
+const HTML = 'text/html; charset=utf-8'
+const PAGE = { admin: 'ui', surface: 'page' } as const
+/** The list re-renders every 2 s while live refresh is on; a bounded table keeps that cheap. */
+const MAX_ROWS = 200
+
+// Filter forms send every field, empty when "any" is chosen, so each filter also accepts ''.
+const anyOf = <T extends string>(values: readonly T[]) => Type.Optional(Type.Union([...values.map((v) => Type.Literal(v)), Type.Literal('')]))
+const OrdersQuery = Type.Object({
+  merchant_id: Type.Optional(Type.String({ maxLength: 64 })),
+  status: anyOf(ORDER_STATUSES),
+  action: Type.Optional(Type.String({ maxLength: 32 }))
+})
+const OrderQuery = Type.Object({
+  done: Type.Optional(Type.Union((Object.keys(DONE_MESSAGES) as DoneKey[]).map((k) => Type.Literal(k)))),
+  error: Type.Optional(Type.String({ maxLength: 2000 }))
+})
+const RequestsQuery = Type.Object({
+  merchant_id: Type.Optional(Type.String({ maxLength: 64 })),
+  verdict: anyOf(['accepted', 'rejected'] as const)
+})
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })
+const LoginQuery = Type.Object({ next: Type.Optional(Type.String({ maxLength: 2000 })) })
+const LoginBody = Type.Object({
+  token: Type.Optional(Type.String({ maxLength: 1000 })),
+  next: Type.Optional(Type.String({ maxLength: 2000 }))
+})
+
+const blank = <T extends string>(value: T | undefined): Exclude<T, ''> | undefined => value === undefined || value === '' ? undefined : value as Exclude<T, ''>
+const schema = (summary: string, parts: Record<string, unknown> = {}) => ({ summary, tags: ['admin UI'], hide: false, ...parts })
+
+function merchantOptions (deps: AdminUiDeps) {
+  return deps.merchants.list().map((m) => ({ value: m.merchant_id, label: `${m.merchant_id} — ${m.name}` }))
+}
+
+function registerOrdersPage (app: FastifyInstance, deps: AdminUiDeps): void {
+  app.get<{ Querystring: Static<typeof OrdersQuery> }>('/sandbox', {
+    config: PAGE,
+    schema: schema('Admin UI: the orders, newest first, with filters and live refresh', { querystring: OrdersQuery })
+  }, async (request, reply) => {
+    const filter = { merchant_id: blank(request.query.merchant_id), status: blank(request.query.status), action: blank(request.query.action) }
+    const orders = deps.store.orders.list(filter).filter((o) => filter.action === undefined || o.action === filter.action)
+    const rows = orders.slice(0, MAX_ROWS).map((order) => ({ order, callbacks: deps.store.callbacks.forOrder(order.merchant_id, order.order_id) }))
+    return reply.type(HTML).send(renderOrdersPage({
+      rows,
+      total: orders.length,
+      merchants: merchantOptions(deps),
+      actions: ACTIONS.map((a) => a.action),
+      filter,
+      canLogOut: deps.adminToken !== undefined
+    }))
+  })
+}
+
+async function orderPage (deps: AdminUiDeps, order: Order, baseUrl: string, query: Static<typeof OrderQuery>): Promise<string> {
+  // orderView knows where each kind of payer page lives; with no base URL it gives the same-site path.
+  const payerPagePath = String(orderView(deps.store, order, '').payer_page_url)
+  return renderOrderPage({
+    order,
+    merchantName: deps.merchants.get(order.merchant_id)?.name ?? order.merchant_id,
+    payerPagePath,
+    payerPageUrl: baseUrl + payerPagePath,
+    callbacks: deps.store.callbacks.forOrder(order.merchant_id, order.order_id),
+    requests: deps.requestLog.list({ order_id: order.order_id, merchant_id: order.merchant_id }),
+    qrSvg: await qrSvg(order.code_url, `QR code for ${order.code_url}`),
+    done: query.done,
+    error: blank(query.error),
+    canLogOut: deps.adminToken !== undefined
+  })
+}
+
+function registerOrderPage (app: FastifyInstance, deps: AdminUiDeps): void {
+  app.get<{ Params: Static<typeof OrderParams>, Querystring: Static<typeof OrderQuery> }>('/sandbox/orders/:merchant_id/:order_id', {
+    config: PAGE,
+    schema: schema('Admin UI: one order with its QR code, actions, timeline, callbacks and requests', { params: OrderParams, querystring: OrderQuery })
+  }, async (request, reply) => {
+    const { merchant_id: merchantId, order_id: orderId } = request.params
+    const order = deps.store.orders.find(merchantId, orderId)
+    reply.type(HTML)
+    if (order === undefined) return reply.code(404).send(notFoundPage(`order ${orderId} of merchant ${merchantId} not found`, deps.adminToken !== undefined, 'orders'))
+    return reply.send(await orderPage(deps, order, deps.baseUrlOf(request), request.query))
+  })
+}
+
+function registerRequestPages (app: FastifyInstance, deps: AdminUiDeps): void {
+  app.get<{ Querystring: Static<typeof RequestsQuery> }>('/sandbox/requests', {
+    config: PAGE,
+    schema: schema('Admin UI: the request inspector, newest first, with live refresh', { querystring: RequestsQuery })
+  }, async (request, reply) => {
+    const filter = { merchant_id: blank(request.query.merchant_id), verdict: blank(request.query.verdict) }
+    return reply.type(HTML).send(renderRequestsPage({
+      entries: deps.requestLog.list(filter),
+      size: deps.requestLog.size,
+      merchants: merchantOptions(deps),
+      filter,
+      canLogOut: deps.adminToken !== undefined
+    }))
+  })
+
+  app.get<{ Params: Static<typeof IdParams> }>('/sandbox/requests/:id', {
+    config: PAGE,
+    schema: schema('Admin UI: one gateway call, step by step: verdict, hints, md5 comparison, decrypted data', { params: IdParams })
+  }, async (request, reply) => {
+    const entry = deps.requestLog.get(request.params.id)
+    const canLogOut = deps.adminToken !== undefined
+    reply.type(HTML)
+    if (entry === undefined) {
+      return reply.code(404).send(notFoundPage(`request ${request.params.id} is not in the request log (it is in memory and keeps the last ${deps.requestLog.size})`, canLogOut, 'requests'))
+    }
+    const orderExists = entry.order_id !== null && entry.merchant_id !== null && deps.store.orders.find(entry.merchant_id, entry.order_id) !== undefined
+    return reply.send(renderRequestPage({ entry, orderExists, canLogOut }))
+  })
+}
+
+function registerMerchantsPage (app: FastifyInstance, deps: AdminUiDeps): void {
+  app.get('/sandbox/merchants', {
+    config: PAGE,
+    schema: schema('Admin UI: the merchants, operators and (masked) sign keys')
+  }, async (_request, reply) => reply.type(HTML).send(renderMerchantsPage({ merchants: deps.merchants.list(), canLogOut: deps.adminToken !== undefined })))
+}
+
+function registerLogin (app: FastifyInstance, token: string | undefined): void {
+  app.get<{ Querystring: Static<typeof LoginQuery> }>('/sandbox/login', {
+    config: { surface: 'page' },
+    schema: schema('Admin UI: the admin token form (redirects to /sandbox when ADMIN_TOKEN is not set)', { querystring: LoginQuery })
+  }, async (request, reply) => {
+    if (token === undefined) return reply.redirect('/sandbox', 303)
+    return reply.type(HTML).send(renderLoginPage({ next: safeNext(request.query.next) }))
+  })
+
+  app.post<{ Body: Static<typeof LoginBody> }>('/sandbox/login', {
+    config: { surface: 'page' },
+    schema: schema('Admin UI: log in with the admin token; sets the login cookie', { body: LoginBody })
+  }, async (request, reply) => {
+    const next = safeNext(request.body.next)
+    if (token === undefined) return reply.redirect(next, 303)
+    if (!tokenMatches(request.body.token ?? '', token)) {
+      return reply.code(401).type(HTML).send(renderLoginPage({ next, error: 'That is not the admin token (ADMIN_TOKEN). Try again.' }))
+    }
+    return reply.header('set-cookie', loginCookie(token)).redirect(next, 303)
+  })
+
+  app.post('/sandbox/logout', {
+    config: { surface: 'page' },
+    schema: schema('Admin UI: log out (clears the login cookie)')
+  }, async (_request, reply) => reply.header('set-cookie', logoutCookie()).redirect('/sandbox/login', 303))
+}
+
+/** The admin UI: server-rendered pages over the same store, request log and payments as the control API. */
+export function registerAdminUi (app: FastifyInstance, deps: AdminUiDeps): void {
+  registerOrdersPage(app, deps)
+  registerOrderPage(app, deps)
+  registerRequestPages(app, deps)
+  registerMerchantsPage(app, deps)
+  registerAdminActions(app, deps)
+  registerLogin(app, deps.adminToken)
+}
