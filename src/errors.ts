@@ -48,7 +48,8 @@ export const API_ERRORS = {
   NOT_FOUND: 404,
   BAD_REQUEST: 400,
   CONFLICT: 409,
-  UNAUTHORIZED: 401
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403
 } as const
 
 export type ApiErrorCode = keyof typeof API_ERRORS

@@ -312,3 +312,28 @@ t.test('no admin page points to another host (the sandbox works offline)', async
     t.notMatch(body, /https?:\/\/(?!localhost[:/]|127\.0\.0\.1[:/]|merchant\.example\/)/, `${url} names no other host`)
   }
 })
+
+t.test('the order forms refuse a post from another site, and accept one from the sandbox\'s own pages', async (t) => {
+  const { app, store } = await build(t)
+  await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'CSRF0001' })))
+  const url = `/sandbox/orders/${MERCHANT.merchant_id}/CSRF0001/pay`
+  const foreign = await app.inject({ method: 'POST', url, headers: { origin: 'https://evil.example', host: 'localhost:8080' } })
+  t.equal(foreign.statusCode, 403)
+  t.match(foreign.headers['content-type'], /text\/html/)
+  t.match(foreign.body, /only accepts forms from its own pages, not from https:\/\/evil\.example/)
+  t.match(foreign.body, /aria-label="Sandbox"/, 'the error keeps the admin shell')
+  t.equal(store.orders.find(MERCHANT.merchant_id, 'CSRF0001')?.status, 'init', 'nothing was paid')
+
+  const own = await app.inject({ method: 'POST', url, headers: { origin: 'http://localhost:8080', host: 'localhost:8080' } })
+  t.equal(own.statusCode, 303)
+  t.equal(store.orders.find(MERCHANT.merchant_id, 'CSRF0001')?.status, 'success')
+})
+
+t.test('a bad filter value gets an admin error page naming the field, not the payer page', async (t) => {
+  const { app } = await build(t)
+  const res = await app.inject({ url: '/sandbox?status=bogus' })
+  t.equal(res.statusCode, 400)
+  t.match(res.body, /status/)
+  t.match(res.body, /aria-label="Sandbox"/)
+  t.notMatch(res.body, /plays the payer/)
+})

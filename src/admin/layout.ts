@@ -1,7 +1,7 @@
 import { escapeHtml } from '../pages/html.js'
 
 /** Which nav entry the page belongs to, so it can say `aria-current="page"`. */
-export type AdminSection = 'orders' | 'requests' | 'merchants' | 'login'
+export type AdminSection = 'orders' | 'requests' | 'merchants' | 'login' | 'none'
 
 export interface AdminPageOptions {
   title: string
@@ -133,6 +133,13 @@ export function filterSelect (name: string, label: string, options: readonly Sel
 /** The admin UI's 404: says what was not found and where to look instead. */
 export function notFoundPage (message: string, canLogOut: boolean, section: AdminSection): string {
   return adminPage({ title: 'Not found', section, canLogOut }, `<h1>Not found</h1>
+<p role="alert" class="error">${escapeHtml(message)}</p>
+<p><a href="/sandbox">All orders</a> · <a href="/sandbox/requests">All requests</a></p>`)
+}
+
+/** An admin page's error that no route rendered itself (bad query or form values): what was wrong, in words. */
+export function adminErrorPage (message: string): string {
+  return adminPage({ title: 'Request not understood', section: 'none', canLogOut: false }, `<h1>Request not understood</h1>
 <p role="alert" class="error">${escapeHtml(message)}</p>
 <p><a href="/sandbox">All orders</a> · <a href="/sandbox/requests">All requests</a></p>`)
 }

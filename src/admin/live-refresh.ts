@@ -14,13 +14,14 @@ export function liveRefresh (regionId: string): string {
 <span class="muted">(every ${LIVE_REFRESH_MS / 1000} s)</span></p>
 <script>
 (function () {
-  var region = document.getElementById(${id})
+  // The region comes after this script in the page: look it up on each tick, not once now.
   var box = document.getElementById('live-refresh')
-  if (!region || !box || !window.fetch || !window.DOMParser) return
+  if (!box || !window.fetch || !window.DOMParser) return
   document.getElementById('live-refresh-control').hidden = false
   var busy = false
   setInterval(function () {
-    if (!box.checked || busy || document.hidden || region.contains(document.activeElement)) return
+    var region = document.getElementById(${id})
+    if (!region || !box.checked || busy || document.hidden || region.contains(document.activeElement)) return
     busy = true
     fetch(location.href, { headers: { accept: 'text/html' }, credentials: 'same-origin' })
       .then(function (res) { return res.ok ? res.text() : null })

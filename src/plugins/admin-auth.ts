@@ -41,6 +41,16 @@ function presented (request: FastifyRequest): string | undefined {
   return cookie(request, ADMIN_COOKIE)
 }
 
+function sameOrigin (request: FastifyRequest): boolean {
+  const origin = request.headers.origin
+  if (origin === undefined) return true
+  try {
+    return new URL(origin).host === request.host
+  } catch {
+    return false
+  }
+}
+
 /** Where the login form sends the browser back to: only paths of the admin UI itself, never another site. */
 export function safeNext (next: unknown): string {
   return typeof next === 'string' && /^\/sandbox(\/(?!\/)|$|\?)/.test(next) && !next.startsWith('/sandbox/api') ? next : '/sandbox'
@@ -48,13 +58,19 @@ export function safeNext (next: unknown): string {
 
 /**
  * ADMIN_TOKEN: when set, routes marked `config.admin` (the admin UI and the control API) need it; the gateway,
- * the hosted payer pages, /healthz and /docs do not. Without ADMIN_TOKEN everything is open (a local tool).
+ * the hosted payer pages, /healthz and /docs do not. Without ADMIN_TOKEN everything is open (a local tool),
+ * except that the UI's forms refuse cross-site posts either way.
  */
 export function registerAdminAuth (app: FastifyInstance, token: string | undefined): void {
-  if (token === undefined) return
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const kind = request.routeOptions.config?.admin
-    if (kind === undefined || tokenMatches(presented(request), token)) return
+    if (kind === undefined) return
+    // The UI's buttons are plain forms: refuse posts from another site's page (a sandbox on localhost is open
+    // to any page the developer visits). Browsers send Origin on every POST; curl and tests send none.
+    if (kind === 'ui' && request.method === 'POST' && !sameOrigin(request)) {
+      throw new ApiError('FORBIDDEN', `the admin UI only accepts forms from its own pages, not from ${request.headers.origin ?? 'another site'}`)
+    }
+    if (token === undefined || tokenMatches(presented(request), token)) return
     if (kind === 'ui') {
       return reply.redirect(`/sandbox/login?next=${encodeURIComponent(request.url)}`, 303)
     }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError, GatewayError, StoreError } from '../errors.js'
+import { adminErrorPage } from '../admin/layout.js'
 import { renderPageError } from '../pages/html.js'
 
 /** Which wire format a route answers errors in. Routes declare it in `config.surface`. */
@@ -36,12 +37,14 @@ function gatewayError (err: FastifyError | Error, request: FastifyRequest): Gate
 /** Payer pages answer errors as HTML: the payer's browser shows a page, not a JSON blob. */
 function sendPageError (err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const fastifyError = err as FastifyError
+  // Admin pages keep the admin shell; payer pages the payer's.
+  const render = request.routeOptions.config?.admin === 'ui' ? adminErrorPage : renderPageError
   reply.type('text/html; charset=utf-8')
   if (fastifyError.statusCode !== undefined && fastifyError.statusCode < 500) {
-    return reply.code(fastifyError.statusCode).send(renderPageError(fastifyError.message))
+    return reply.code(fastifyError.statusCode).send(render(fastifyError.message))
   }
-  request.log.error({ err }, 'unexpected error on a payer page')
-  return reply.code(500).send(renderPageError('unexpected sandbox error; see the sandbox log'))
+  request.log.error({ err }, 'unexpected error on a page')
+  return reply.code(500).send(render('unexpected sandbox error; see the sandbox log'))
 }
 
 /** The one error handler (style rule 5): maps catalogue errors to each surface's wire format. */

@@ -23,6 +23,7 @@ export async function registerSwagger (app: FastifyInstance): Promise<void> {
         { name: 'gateway', description: 'The encrypted OTT Pay API, as in production' },
         { name: 'payer pages', description: 'Hosted pages where a person or a headless browser plays the payer' },
         { name: 'control API', description: 'Steer and inspect the sandbox from tests' },
+        { name: 'admin UI', description: 'HTML pages at /sandbox: orders, the request inspector, merchants' },
         { name: 'sandbox', description: 'Health and metadata' }
       ]
     },
