@@ -49,7 +49,9 @@ t.test('with ADMIN_TOKEN, every control API route answers 401 JSON without the t
     ['the token as Basic auth', { authorization: `Basic ${TOKEN}` }],
     ['the token with no scheme', { authorization: TOKEN }],
     ['a wrong cookie', { cookie: 'ottpay_sandbox_admin=wrong-token-5678' }],
-    ['the token in another cookie', { cookie: `other=${TOKEN}` }]
+    ['the token in another cookie', { cookie: `other=${TOKEN}` }],
+    // The login cookie is for the UI's pages: a page on another localhost port must not ride it into the API.
+    ['the right login cookie', { cookie: `ottpay_sandbox_admin=${TOKEN}` }]
   ]
   for (const [method, url] of API_ROUTES) {
     for (const [name, headers] of refusals) {
@@ -79,14 +81,12 @@ t.test('with ADMIN_TOKEN, nothing happens behind a refused request', async (t) =
   t.equal(store.orders.find(MERCHANT.merchant_id, 'ORDER0001')!.status, 'init', 'the order was not paid')
 })
 
-t.test('with ADMIN_TOKEN, the token opens every route: x-admin-token, Bearer or the cookie', async (t) => {
+t.test('with ADMIN_TOKEN, the token opens every route: x-admin-token or Bearer', async (t) => {
   const { app } = await guarded(t)
   const accepted: Array<[string, Record<string, string>]> = [
     ['x-admin-token', { 'x-admin-token': TOKEN }],
     ['Authorization: Bearer', { authorization: `Bearer ${TOKEN}` }],
-    ['Authorization: bearer (any case)', { authorization: `bearer ${TOKEN}` }],
-    ['the cookie', { cookie: `ottpay_sandbox_admin=${TOKEN}` }],
-    ['the cookie among others', { cookie: `theme=dark; ottpay_sandbox_admin=${encodeURIComponent(TOKEN)}; lang=en` }]
+    ['Authorization: bearer (any case)', { authorization: `bearer ${TOKEN}` }]
   ]
   for (const [method, url] of API_ROUTES) {
     for (const [name, headers] of accepted) {
@@ -175,4 +175,53 @@ t.test('GET /sandbox/api/merchants shows autopay_after only where a merchant has
   const { merchants } = (await app.inject('/sandbox/api/merchants')).json() as { merchants: Array<Record<string, unknown>> }
   t.equal(merchants[0]!.autopay_after, '5s')
   t.notOk('autopay_after' in merchants[1]!)
+})
+
+t.test('the login cookie opens the UI pages, also among other cookies', async (t) => {
+  const { app } = await guarded(t)
+  for (const cookie of [`ottpay_sandbox_admin=${TOKEN}`, `theme=dark; ottpay_sandbox_admin=${encodeURIComponent(TOKEN)}; lang=en`]) {
+    t.equal((await app.inject({ url: '/sandbox', headers: { cookie } })).statusCode, 200, cookie)
+  }
+  t.equal((await app.inject({ url: '/sandbox', headers: { cookie: 'ottpay_sandbox_admin=wrong-token-5678' } })).statusCode, 303)
+})
+
+t.test('a change posted from another host\'s page is refused, token or not; curl-like clients without Origin are not', async (t) => {
+  for (const env of [{}, { ADMIN_TOKEN: TOKEN }]) {
+    const { app, store } = await build(t, { env })
+    await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData()))
+    const auth = { 'x-admin-token': TOKEN }
+    for (const origin of ['http://evil.example', 'http://localhost:3000', 'null']) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/sandbox/api/orders/ORDER0001/pay',
+        headers: { ...auth, origin, host: 'localhost:8080', 'content-type': 'application/x-www-form-urlencoded' },
+        payload: ''
+      })
+      t.equal(res.statusCode, 403, `Origin ${origin}`)
+      t.equal(res.json().error, 'FORBIDDEN')
+    }
+    t.equal(store.orders.find(MERCHANT.merchant_id, 'ORDER0001')!.status, 'init', 'nothing was paid')
+    const same = await app.inject({ method: 'POST', url: '/sandbox/api/orders/ORDER0001/pay', headers: { ...auth, origin: 'http://localhost:8080', host: 'localhost:8080' } })
+    t.equal(same.statusCode, 200, 'the same origin is accepted')
+    const reading = await app.inject({ url: '/sandbox/api/orders', headers: { ...auth, origin: 'http://evil.example' } })
+    t.equal(reading.statusCode, 200, 'reads are not changes')
+  }
+})
+
+t.test('the login\'s next only leads back into the admin UI, and odd characters fall back to /sandbox', async (t) => {
+  const { app } = await guarded(t)
+  const cases: Array<[string, string]> = [
+    ['/sandbox/requests?verdict=rejected', '/sandbox/requests?verdict=rejected'],
+    ['//evil.example', '/sandbox'],
+    ['https://evil.example/sandbox', '/sandbox'],
+    ['/sandbox/api/orders', '/sandbox'],
+    ['/sandbox/\r\nX-Injected: 1', '/sandbox'],
+    ['/sandbox/\u2028x', '/sandbox']
+  ]
+  for (const [next, location] of cases) {
+    const res = await app.inject({ method: 'POST', url: '/sandbox/login', payload: new URLSearchParams({ token: TOKEN, next }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } })
+    // The message is URL-encoded: a raw U+2028 would split the TAP line.
+    t.equal(res.statusCode, 303, encodeURIComponent(next))
+    t.equal(res.headers.location, location, encodeURIComponent(next))
+  }
 })

@@ -320,7 +320,7 @@ t.test('the order forms refuse a post from another site, and accept one from the
   const foreign = await app.inject({ method: 'POST', url, headers: { origin: 'https://evil.example', host: 'localhost:8080' } })
   t.equal(foreign.statusCode, 403)
   t.match(foreign.headers['content-type'], /text\/html/)
-  t.match(foreign.body, /only accepts forms from its own pages, not from https:\/\/evil\.example/)
+  t.match(foreign.body, /only accepts changes from its own pages, not from https:\/\/evil\.example/)
   t.match(foreign.body, /aria-label="Sandbox"/, 'the error keeps the admin shell')
   t.equal(store.orders.find(MERCHANT.merchant_id, 'CSRF0001')?.status, 'init', 'nothing was paid')
 

@@ -32,14 +32,19 @@ function cookie (request: FastifyRequest, name: string): string | undefined {
   return undefined
 }
 
-/** The token a request presents: `x-admin-token`, `Authorization: Bearer …`, or the login cookie. */
-function presented (request: FastifyRequest): string | undefined {
+/**
+ * The token a request presents: `x-admin-token`, `Authorization: Bearer …`, or — on UI pages only — the login
+ * cookie. The API never takes the cookie, so another page on localhost cannot ride a logged-in browser into it.
+ */
+function presented (request: FastifyRequest, kind: 'api' | 'ui'): string | undefined {
   const header = request.headers['x-admin-token']
   if (typeof header === 'string') return header
   const auth = request.headers.authorization
   if (auth !== undefined && /^bearer /i.test(auth)) return auth.slice(7).trim()
-  return cookie(request, ADMIN_COOKIE)
+  return kind === 'ui' ? cookie(request, ADMIN_COOKIE) : undefined
 }
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 function sameOrigin (request: FastifyRequest): boolean {
   const origin = request.headers.origin
@@ -53,24 +58,26 @@ function sameOrigin (request: FastifyRequest): boolean {
 
 /** Where the login form sends the browser back to: only paths of the admin UI itself, never another site. */
 export function safeNext (next: unknown): string {
-  return typeof next === 'string' && /^\/sandbox(\/(?!\/)|$|\?)/.test(next) && !next.startsWith('/sandbox/api') ? next : '/sandbox'
+  // Printable ASCII only: anything else could not go into a Location header.
+  return typeof next === 'string' && /^[\x21-\x7e]*$/.test(next) && /^\/sandbox(\/(?!\/)|$|\?)/.test(next) && !next.startsWith('/sandbox/api') ? next : '/sandbox'
 }
 
 /**
  * ADMIN_TOKEN: when set, routes marked `config.admin` (the admin UI and the control API) need it; the gateway,
  * the hosted payer pages, /healthz and /docs do not. Without ADMIN_TOKEN everything is open (a local tool),
- * except that the UI's forms refuse cross-site posts either way.
+ * except that changes posted from another host's page are refused either way.
  */
 export function registerAdminAuth (app: FastifyInstance, token: string | undefined): void {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const kind = request.routeOptions.config?.admin
     if (kind === undefined) return
-    // The UI's buttons are plain forms: refuse posts from another site's page (a sandbox on localhost is open
-    // to any page the developer visits). Browsers send Origin on every POST; curl and tests send none.
-    if (kind === 'ui' && request.method === 'POST' && !sameOrigin(request)) {
-      throw new ApiError('FORBIDDEN', `the admin UI only accepts forms from its own pages, not from ${request.headers.origin ?? 'another site'}`)
+    // A sandbox on localhost is open to any page the developer visits, and a plain HTML form can post to it
+    // without a CORS preflight: refuse state changes whose Origin is another host. Browsers send Origin on every
+    // POST; curl and test clients send none.
+    if (!SAFE_METHODS.has(request.method) && !sameOrigin(request)) {
+      throw new ApiError('FORBIDDEN', `the sandbox only accepts changes from its own pages, not from ${request.headers.origin ?? 'another site'}`)
     }
-    if (token === undefined || tokenMatches(presented(request), token)) return
+    if (token === undefined || tokenMatches(presented(request, kind), token)) return
     if (kind === 'ui') {
       return reply.redirect(`/sandbox/login?next=${encodeURIComponent(request.url)}`, 303)
     }
