@@ -1,7 +1,7 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import type { DataObject } from '../src/crypto/index.js'
-import { activePayData, build, callGateway, cardData, envelope, MERCHANT, OTHER_MERCHANT } from './helpers/build.js'
+import { activePayData, build, callGateway, cardData, envelope, MERCHANT, OTHER_MERCHANT, choose } from './helpers/build.js'
 
 const CARD = '5160736813962037'
 
@@ -10,16 +10,6 @@ async function cardOrder (app: FastifyInstance, data: DataObject = cardData(), a
   const answer = await callGateway(app, envelope(action, '2.0', data))
   if (answer.body.rsp_code !== 'SUCCESS') throw new Error(answer.body.rsp_msg)
   return new URL(answer.data!.codeUrl as string).pathname
-}
-
-/** The payer presses a button on the hosted page. */
-function choose (app: FastifyInstance, path: string, choice: string) {
-  return app.inject({
-    method: 'POST',
-    url: path,
-    payload: `choice=${encodeURIComponent(choice)}`,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' }
-  })
 }
 
 t.test('the hosted page shows the order and offers pay, decline and cancel', async (t) => {

@@ -5,7 +5,7 @@ import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { open, type DataObject } from '../src/crypto/index.js'
 import { createStore } from '../src/store/index.js'
-import { activePayData, build, callGateway, envelope, MERCHANT, T0 } from './helpers/build.js'
+import { activePayData, build, callGateway, envelope, MERCHANT, T0, choose } from './helpers/build.js'
 
 interface Received {
   headers: IncomingHttpHeaders
@@ -64,16 +64,6 @@ async function view (app: FastifyInstance, orderId = 'ORDER0001'): Promise<Order
 
 function payViaApi (app: FastifyInstance, orderId = 'ORDER0001') {
   return app.inject({ method: 'POST', url: `/sandbox/api/orders/${orderId}/pay?merchant_id=${MERCHANT.merchant_id}` })
-}
-
-/** The payer presses a button on the scan page. */
-function choose (app: FastifyInstance, path: string, choice: string) {
-  return app.inject({
-    method: 'POST',
-    url: path,
-    payload: `choice=${encodeURIComponent(choice)}`,
-    headers: { 'content-type': 'application/x-www-form-urlencoded' }
-  })
 }
 
 const inner = (body: Record<string, string>) => open({ data: body.data!, md5: body.md5! }, MERCHANT.sign_key)

@@ -114,3 +114,13 @@ export const cardData = (extra: DataObject = {}): DataObject => ({
   cc_channelType: 'web',
   ...extra
 })
+
+/** The payer presses a button (a form post of `choice`) on a hosted payer page. */
+export function choose (app: FastifyInstance, path: string, choice: string) {
+  return app.inject({
+    method: 'POST',
+    url: path,
+    payload: `choice=${encodeURIComponent(choice)}`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' }
+  })
+}
