@@ -8,8 +8,11 @@ import { createDispatcher } from './callbacks/dispatcher.js'
 import { createMerchantDirectory } from './merchants.js'
 import { createPayments } from './orders/payments.js'
 import type { OutcomesFile } from './outcomes.js'
+import type { RatesFile } from './rates.js'
 import { createScheduler } from './scheduler.js'
 import { registerControlRoutes } from './routes/sandbox-control.js'
+import { registerCheckoutPage } from './routes/hosted-checkout.js'
+import { registerHostedLinks } from './routes/hosted-links.js'
 import { registerScanPage } from './routes/hosted-scan.js'
 import { createRequestLog } from './inspector/request-log.js'
 import { registerAdminAuth } from './plugins/admin-auth.js'
@@ -33,6 +36,8 @@ export interface AppOptions {
   ids?: Ids
   /** Magic outcomes by amount (fixtures `outcomes.json`); none by default. */
   outcomes?: OutcomesFile
+  /** Exchange rates to CNY (fixtures `rates.json`) for EX_RATE_QUERY; none by default. */
+  rates?: RatesFile
   /** Outbound HTTP for callbacks; the global fetch by default. */
   fetch?: typeof globalThis.fetch
   /** How often the scheduler looks for due work (autopay, expiry, retries); 0 turns the timer off. */
@@ -56,6 +61,16 @@ declare module 'fastify' {
 /** Never log what could carry a secret or a card number. */
 export const LOG_REDACT = ['req.headers.authorization', 'req.headers["x-admin-token"]', 'req.body', 'res.body']
 
+/** A URL fit for the log: the payment links' `merCode` (a merchant's payment key) masked. */
+export function logUrl (url: string): string {
+  return url.replace(/([?&]merCode=)[^&#]*/gi, '$1***')
+}
+
+/** Fastify's request line, with the URL masked. */
+export const LOG_SERIALIZERS = {
+  req: (req: { method: string, url: string, hostname?: string, ip?: string }) => ({ method: req.method, url: logUrl(req.url), host: req.hostname, remoteAddress: req.ip })
+}
+
 /**
  * Builds the sandbox app without listening (src/server.ts listens). Importing this module has no side effects.
  */
@@ -64,7 +79,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const clock = options.clock ?? systemClock
   const ids = options.ids ?? createIds()
   const merchants = createMerchantDirectory(options.merchants)
-  const logger = options.logger ?? { level: config.logLevel, redact: LOG_REDACT }
+  const logger = options.logger ?? { level: config.logLevel, redact: LOG_REDACT, serializers: LOG_SERIALIZERS }
 
   const app = Fastify({ logger, bodyLimit: config.bodyLimit, trustProxy: false })
 
@@ -106,12 +121,16 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   })
   app.decorate('sandbox', { tick: () => scheduler.tick(), idle: () => dispatcher.idle() })
 
+  const rates = options.rates ?? { rates: {} }
   const baseUrlOf: BaseUrlOf = (request) => config.publicUrl ?? `${request.protocol}://${request.host}`
   registerHealthRoute(app)
   const requestLog = createRequestLog(config.requestLogSize, merchants)
-  registerProcessRoutes(app, { merchants, store, clock, ids, requestLog }, baseUrlOf)
+  registerProcessRoutes(app, { merchants, store, clock, ids, payments, rates, outcomes, requestLog }, baseUrlOf)
   registerHostedUnionPay(app, { store, merchants, payments })
   registerScanPage(app, { store, merchants, payments })
+  const hosted = { store, merchants, payments, clock, ids, rates, outcomes, baseUrlOf }
+  registerCheckoutPage(app, hosted)
+  registerHostedLinks(app, hosted)
   registerSandboxOrders(app, store, baseUrlOf)
   registerControlRoutes(app, { store, payments, dispatcher })
   registerSandboxRequests(app, requestLog)

@@ -45,8 +45,18 @@ export function createScheduler (options: SchedulerOptions): Scheduler {
 
   async function due (order: Order, now: number): Promise<void> {
     const age = now - Date.parse(order.created_at)
-    if (age >= options.orderExpiryMs) {
+    if (order.expires_at !== undefined) {
+      // The order's own deadline (PREPAY_INIT `duration`) replaces ORDER_EXPIRY.
+      if (now >= Date.parse(order.expires_at)) {
+        await payments.expire(order, `expired unpaid at its expire time (${order.expires_at})`)
+        return
+      }
+    } else if (age >= options.orderExpiryMs) {
       await payments.expire(order, `expired unpaid after ORDER_EXPIRY (${Math.round(options.orderExpiryMs / 1000)} s)`)
+      return
+    }
+    if (order.pay_at !== undefined) {
+      if (now >= Date.parse(order.pay_at)) await payments.pay(order, `paid by the payer at ${order.pay_at} (the order's own schedule)`)
       return
     }
     const delay = autopayDelay(order)

@@ -2,7 +2,7 @@
  * The process entry: read the config, load fixtures and store, build the app, listen, and shut down
  * cleanly. The only file that listens or exits.
  */
-import { buildApp, LOG_REDACT } from './app.js'
+import { buildApp, LOG_REDACT, LOG_SERIALIZERS } from './app.js'
 import { ConfigError, loadConfig } from './config.js'
 import { FixtureError, loadFixtures } from './fixtures.js'
 import { StoreError } from './errors.js'
@@ -16,8 +16,9 @@ async function main (): Promise<void> {
     config,
     merchants: fixtures.merchants,
     outcomes: fixtures.outcomes,
+    rates: fixtures.rates,
     store,
-    logger: { level: config.logLevel, redact: LOG_REDACT }
+    logger: { level: config.logLevel, redact: LOG_REDACT, serializers: LOG_SERIALIZERS }
   })
 
   let closing = false

@@ -150,7 +150,8 @@ t.test('GET /sandbox/api/merchants masks the sign keys unless ?reveal=true', asy
     name: MERCHANT.name,
     currency: MERCHANT.currency,
     operators: MERCHANT.operators,
-    sign_key_masked: 'TE************01'
+    sign_key_masked: 'TE************01',
+    mer_code: MERCHANT.mer_code
   })
   t.equal(merchants[1]!.sign_key_masked, 'TE************02')
   for (const m of merchants) t.notOk('sign_key' in m, `${String(m.merchant_id)}: no sign_key`)

@@ -169,6 +169,26 @@ t.test('Refund in part, then the rest; bad amounts are explained', async (t) => 
   t.match(page.body, '<dt>Refunded</dt><dd>1.00 CAD</dd>')
   t.match(buttonTag(page.body, 'Refund'), 'disabled')
   t.equal(receiver.received.length, 1, 'refunds send no callback')
+  const table = page.body.match(/<table id="refunds">[\s\S]*?<\/table>/)?.[0] ?? ''
+  t.equal(table.match(/<tr><td><code>SBX\d+<\/code><\/td>/g)?.length, 2, 'the refunds table lists both refunds under their ids')
+  t.match(table, '0.40 CAD')
+  t.match(table, '0.60 CAD')
+})
+
+t.test('a REFUND through the gateway shows on the order page, and its request is listed with the order', async (t) => {
+  const { app } = await build(t)
+  await createOrder(app, { amount: '900' })
+  await submit(app, `${orderPath()}/pay`)
+  const answer = await callGateway(app, envelope('REFUND', '1.0', { ori_order_id: 'ORDER0001', refund_amt: '250', order_id: 'REF-1' }))
+  t.equal(answer.body.rsp_code, 'SUCCESS', answer.body.rsp_msg)
+  const query = await callGateway(app, envelope('STATUS_QUERY', '1.0', { order_id: 'REF-1' }))
+  t.equal(query.body.rsp_code, 'SUCCESS')
+  const page = await get(app, orderPath())
+  t.match(page.body, /<table id="refunds">[\s\S]*<code>REF-1<\/code>[\s\S]*2\.50 CAD[\s\S]*refunded by REFUND 1\.0/)
+  const requests = page.body.match(/<section aria-labelledby="requests-heading">[\s\S]*?<\/section>/)?.[0] ?? ''
+  t.match(requests, 'REFUND', 'the REFUND call is listed with the order it refunded')
+  t.match(requests, 'STATUS_QUERY', 'and so is the query of the refund\'s id')
+  t.notMatch(page.body, 'id="order-details"', 'an ACTIVEPAY order has no flow details')
 })
 
 t.test('unknown orders, callbacks and requests are 404 HTML pages', async (t) => {

@@ -136,7 +136,7 @@ t.test('unknown merchant, action or version is PARAM_INVALID naming it', async (
   const good = envelope('ACTIVEPAY', '1.0', activePayData())
   const cases = [
     { body: { ...good, merchant_id: 'QC99999999' }, message: /unknown merchant_id "QC99999999"/ },
-    { body: { ...good, action: 'TELEPORT' }, message: /unknown action "TELEPORT" \(supported: ACTIVEPAY, CC_PURCHASE, CC_PREAUTH\)/ },
+    { body: { ...good, action: 'TELEPORT' }, message: /unknown action "TELEPORT" \(supported: STATUS_QUERY, REFUND, EX_RATE_QUERY, ACTIVEPAY, H5PAY, MAPPPAY, CC_PURCHASE, CC_PREAUTH, CC_QUERYPAY, PASSIVEPAY, PREPAY_INIT, PREPAY_QUERY\)/ },
     { body: { ...good, action: 'activepay' }, message: /unknown action "activepay"/ },
     { body: { ...good, version: '2.0' }, message: /version "2.0" is not supported for ACTIVEPAY \(supported: 1\.0\)/ },
     { body: { ...good, version: '1' }, message: /version "1" is not supported/ }

@@ -238,3 +238,16 @@ t.test('GET /sandbox/api/orders lists and filters by status and merchant_id', as
   const bad = await app.inject({ method: 'GET', url: '/sandbox/api/orders?status=paid' })
   t.equal(bad.statusCode, 400, 'an unknown status is refused')
 })
+
+t.test('each payer page opens only its own orders: a card order is not found on the scan page, nor a wallet order here', async (t) => {
+  const { app, store } = await build(t)
+  await callGateway(app, envelope('CC_PURCHASE', '2.0', cardData()))
+  await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData()))
+  const card = store.orders.find(MERCHANT.merchant_id, 'CARD0001')!
+  const wallet = store.orders.find(MERCHANT.merchant_id, 'ORDER0001')!
+  t.equal((await app.inject(`/sandbox/pay/unionpay/${card.page_token}`)).statusCode, 200)
+  t.equal((await app.inject(`/sandbox/pay/scan/${card.page_token}`)).statusCode, 404)
+  t.equal((await app.inject(`/sandbox/pay/unionpay/${wallet.page_token}`)).statusCode, 404)
+  t.equal((await choose(app, `/sandbox/pay/scan/${card.page_token}`, 'pay')).statusCode, 404, 'nor can it be paid there')
+  t.equal(card.status, 'init')
+})

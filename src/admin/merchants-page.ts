@@ -22,6 +22,7 @@ function row (merchant: Merchant): string {
 <td>${escapeHtml(merchant.currency)}</td>
 <td>${merchant.operators.map((o) => `<code>${escapeHtml(o)}</code>`).join(', ')}</td>
 <td>${merchant.autopay_after === undefined ? '—' : escapeHtml(merchant.autopay_after)}</td>
+<td>${merchant.mer_code === undefined ? '—' : `<code>${escapeHtml(merchant.mer_code)}</code>`}</td>
 <td>${keyCell(merchant)}</td>
 </tr>`
 }
@@ -55,7 +56,7 @@ merchant's operators. Press Reveal to see a sign key; the control API gives them
 <code>GET /sandbox/api/merchants?reveal=true</code>. These merchants come from the fixtures (<code>FIXTURES_DIR</code>).</p>
 <table>
 <caption class="muted">${data.merchants.length} merchant${data.merchants.length === 1 ? '' : 's'}</caption>
-<thead><tr><th scope="col">merchant_id</th><th scope="col">Name</th><th scope="col">Currency</th><th scope="col">Operators</th><th scope="col">Autopay after</th><th scope="col">Sign key</th></tr></thead>
+<thead><tr><th scope="col">merchant_id</th><th scope="col">Name</th><th scope="col">Currency</th><th scope="col">Operators</th><th scope="col">Autopay after</th><th scope="col">merCode (links)</th><th scope="col">Sign key</th></tr></thead>
 <tbody>
 ${data.merchants.map(row).join('\n')}
 </tbody>

@@ -53,10 +53,38 @@ ${refunded}
 <dt>Return URL</dt><dd>${order.return_url === null ? '—' : `<code>${escapeHtml(order.return_url)}</code>`}</dd>
 <dt>Card</dt><dd>${order.card_masked === null ? '—' : `<code>${escapeHtml(order.card_masked)}</code>`}</dd>
 <dt>Payer page</dt><dd><a href="${escapeHtml(data.payerPagePath)}">${escapeHtml(data.payerPageUrl)}</a></dd>
+${order.sale_num === undefined ? '' : `<dt>sale_num</dt><dd><code>${escapeHtml(order.sale_num)}</code></dd>`}
+${order.expires_at === undefined ? '' : `<dt>Expires</dt><dd>${timeTag(order.expires_at)} (unless paid)</dd>`}
+${order.pay_at === undefined || order.status !== 'init' ? '' : `<dt>Payer confirms</dt><dd>${timeTag(order.pay_at)}</dd>`}
+</dl>
+${flowDetails(order)}`
+}
+
+/** What one flow adds (H5PAY's fee, a checkout's shop, PASSIVEPAY's auth code and terminal…). */
+function flowDetails (order: Order): string {
+  const entries = Object.entries(order.details ?? {})
+  if (entries.length === 0) return ''
+  const rows = entries.map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd><code>${escapeHtml(value)}</code></dd>`)
+  return `<h2 id="details-heading">${escapeHtml(order.action)} details</h2>
+<dl id="order-details" aria-labelledby="details-heading">
+${rows.join('\n')}
 </dl>`
 }
 
+function refunds (order: Order): string {
+  const list = order.refunds ?? []
+  if (list.length === 0) return ''
+  const rows = list.map((r) => `<tr><td><code>${escapeHtml(r.refund_id)}</code></td><td class="num">${escapeHtml(formatAmount(r.amount, order.currency))}</td>
+<td>${timeTag(r.at)}</td><td><code>${escapeHtml(r.bizpay_order_id)}</code></td><td>${escapeHtml(r.reason)}</td></tr>`)
+  return `<section aria-labelledby="refunds-heading"><h2 id="refunds-heading">Refunds</h2>
+<table id="refunds">
+<thead><tr><th scope="col">Refund id (STATUS_QUERY it)</th><th scope="col">Amount</th><th scope="col">Time</th><th scope="col">bizpay_order_id</th><th scope="col">By</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody>
+</table></section>`
+}
+
 function qr (data: OrderPageData): string {
+  if (data.order.code_url === '') return ''
   return `<section class="card qr" aria-labelledby="qr-heading">
 <h2 id="qr-heading">code_url</h2>
 ${data.qrSvg}
@@ -145,6 +173,7 @@ ${flash(data.done === undefined ? undefined : DONE_MESSAGES[data.done], data.err
 ${facts(data)}
 ${qr(data)}
 ${actions(order)}
+${refunds(order)}
 ${timeline(order)}
 <h2>Request (decrypted data, card numbers masked)</h2>
 ${jsonBlock(order.request, 'request data')}

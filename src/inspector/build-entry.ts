@@ -5,6 +5,14 @@ import type { GatewayTrace } from '../protocol/gateway.js'
 import { findAction } from '../protocol/registry.js'
 import { GATEWAY_STEPS, STEP_LABELS, type GatewayStep, type RequestLogEntry } from './log-entry.js'
 
+/**
+ * The order an exchange is about: a refund (and a query of a refund's id) is about the order refunded, a
+ * checkout query about its prepay order, anything else about its `order_id` / `orderId`.
+ */
+function orderIdOf (data: Record<string, unknown>): unknown {
+  return data.ori_order_id ?? data.prepay_order_id ?? data.order_id ?? data.orderId
+}
+
 /** What the gateway route saw and sent, handed to the inspector once the answer is ready. */
 export interface GatewayExchange {
   path: string
@@ -126,7 +134,7 @@ export function buildEntry (id: string, exchange: GatewayExchange, merchants: Me
   const sealed = sealedOf(exchange.body)
   const expected = trace?.expected_md5 ?? null
   const answerData = trace?.answer === undefined ? null : maskRequest(trace.answer)
-  const orderId = answerData?.order_id ?? answerData?.orderId ?? trace?.data?.order_id ?? trace?.data?.orderId
+  const orderId = orderIdOf(answerData ?? {}) ?? orderIdOf(trace?.data ?? {})
 
   return {
     id,

@@ -1,6 +1,6 @@
 import { GatewayError } from '../errors.js'
 import type { ActionContext } from '../protocol/action.js'
-import { maskCard, maskRequest, type Order, type PayMethod } from './order.js'
+import { maskCard, maskRequest, type Order, type PayerPage, type PayMethod, type ReturnStyle } from './order.js'
 
 export interface NewOrder {
   order_id: string | undefined
@@ -8,14 +8,29 @@ export interface NewOrder {
   amount: string
   tip: string | undefined
   operator_id: string | undefined
+  /** The callback URL; '' when the flow has none (no callback is sent). */
   notify_url: string
   return_url?: string | undefined
+  return_style?: ReturnStyle | undefined
+  payer_page?: PayerPage | undefined
+  /** ISO time the unpaid order expires, when the request sets one (default: ORDER_EXPIRY). */
+  expires_at?: string | undefined
+  /** ISO time the scheduler pays the order on its own (a payer who confirms later). */
+  pay_at?: string | undefined
+  sale_num?: string | undefined
+  details?: Record<string, string> | undefined
   card_number?: string | undefined
   channel?: string | undefined
   request: Record<string, unknown>
 }
 
-const BIZPAY_PREFIX: Record<PayMethod, string> = { WECHATPAY: 'WX', ALIPAY: 'AP', UNIONPAY: 'UP', SECUREPAY: 'UP' }
+/** Copies the optional fields that are set: stored orders carry no `undefined` keys (lowdb writes JSON). */
+function defined<T extends object> (fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>
+}
+
+/** The acquirer's id prefix by method (`bizpay_order_id`, contract §1). */
+export const BIZPAY_PREFIX: Record<PayMethod, string> = { WECHATPAY: 'WX', ALIPAY: 'AP', UNIONPAY: 'UP', SECUREPAY: 'UP', GP: 'GP', CHECKOUT: 'CK' }
 
 /** The operator must be one of the merchant's (fixtures `operators`). */
 export function requireOperator (ctx: ActionContext, operatorId: string | undefined): void {
@@ -31,7 +46,7 @@ export function requireOperator (ctx: ActionContext, operatorId: string | undefi
 export function draftOrder (ctx: ActionContext, input: NewOrder): Order {
   requireOperator(ctx, input.operator_id)
   const orderId = input.order_id ?? ctx.ids.orderId()
-  if (ctx.store.orders.find(ctx.merchant.merchant_id, orderId) !== undefined) {
+  if (ctx.store.orders.idTaken(ctx.merchant.merchant_id, orderId)) {
     throw new GatewayError('ORDER_USED', `order_id ${orderId} was already used by merchant ${ctx.merchant.merchant_id}`)
   }
   const at = new Date(ctx.clock.now()).toISOString()
@@ -47,6 +62,14 @@ export function draftOrder (ctx: ActionContext, input: NewOrder): Order {
     operator_id: input.operator_id ?? null,
     notify_url: input.notify_url,
     return_url: input.return_url ?? null,
+    ...defined({
+      return_style: input.return_style,
+      payer_page: input.payer_page,
+      expires_at: input.expires_at,
+      pay_at: input.pay_at,
+      sale_num: input.sale_num,
+      details: input.details
+    }),
     card_masked: input.card_number === undefined ? null : maskCard(input.card_number),
     channel: input.channel ?? null,
     bizpay_order_id: ctx.ids.bizpayOrderId(BIZPAY_PREFIX[input.method]),
@@ -67,7 +90,7 @@ export function draftOrder (ctx: ActionContext, input: NewOrder): Order {
  * The id is checked again because another request may have taken it while this one was drafted.
  */
 export async function commitOrder (ctx: ActionContext, order: Order): Promise<void> {
-  if (ctx.store.orders.find(order.merchant_id, order.order_id) !== undefined) {
+  if (ctx.store.orders.idTaken(order.merchant_id, order.order_id)) {
     throw new GatewayError('ORDER_USED', `order_id ${order.order_id} was already used by merchant ${order.merchant_id}`)
   }
   await ctx.store.orders.insert(order)

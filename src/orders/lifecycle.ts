@@ -1,5 +1,5 @@
 import { beijingTime } from '../time.js'
-import type { Order, OrderStatus } from './order.js'
+import type { Order, OrderStatus, Refund } from './order.js'
 
 /** What can happen to an unpaid order. */
 export type PaymentEvent = 'pay' | 'fail' | 'expire'
@@ -50,15 +50,30 @@ export function refundedCents (order: Order): bigint {
   return BigInt(order.refund_amount ?? '0')
 }
 
+/** What a refund needs besides the amount: its id and the acquirer's id (the caller makes both). */
+export interface RefundIds {
+  refund_id: string
+  bizpay_order_id: string
+}
+
+/** True for orders the payer has paid (including those refunded since). */
+export function isPaidStatus (status: OrderStatus): boolean {
+  return PAID.includes(status)
+}
+
 /**
  * Refunds `amount` cents of a paid order, in place (contract §2): partial refunds add up, never beyond the paid
- * amount; the status becomes `partial_refunded` or `refunded`. A pre-authorised order cannot be refunded
- * (the gateway's ORDER_TYPE_ERROR, "pre-authoried order"). `amount` defaults to what is left.
+ * amount; the status becomes `partial_refunded` or `refunded`, and the refund is recorded under its own id.
+ * A pre-authorised order cannot be refunded (the gateway's ORDER_TYPE_ERROR, "pre-authoried order").
+ * `amount` defaults to what is left.
  */
-export function applyRefund (order: Order, amount: string | undefined, now: number, reason: string): Order {
+export function applyRefund (order: Order, amount: string | undefined, ids: RefundIds, now: number, reason: string): Refund {
   if (order.status === 'authorised') throw new TransitionError('ORDER_TYPE_ERROR', `order ${order.order_id} is a pre-authorised order; it cannot be refunded`)
   if (order.status !== 'success' && order.status !== 'partial_refunded') {
-    throw new TransitionError(order.status === 'refunded' ? 'REFUND_EXCEEDS' : 'ORDER_NOT_PAID', `order ${order.order_id} is ${order.status}; only paid orders can be refunded`)
+    throw new TransitionError(order.status === 'refunded' ? 'REFUND_EXCEEDS' : 'ORDER_NOT_PAID',
+      order.status === 'refunded'
+        ? `order ${order.order_id} is already refunded in full`
+        : `order ${order.order_id} is ${order.status}; only paid orders can be refunded`)
   }
   const paid = BigInt(order.amount)
   const left = paid - refundedCents(order)
@@ -68,9 +83,11 @@ export function applyRefund (order: Order, amount: string | undefined, now: numb
   const total = refundedCents(order) + cents
   const status: OrderStatus = total === paid ? 'refunded' : 'partial_refunded'
   const at = new Date(now).toISOString()
+  const refund: Refund = { refund_id: ids.refund_id, amount: cents.toString(), bizpay_order_id: ids.bizpay_order_id, at, finish_time: beijingTime(now), reason }
   order.refund_amount = total.toString()
+  order.refunds = [...(order.refunds ?? []), refund]
   order.status = status
   order.updated_at = at
-  order.history.push({ at, status, reason: `${reason}: ${cents} cents refunded, ${paid - total} left` })
-  return order
+  order.history.push({ at, status, reason: `${reason}: ${cents} cents refunded as ${ids.refund_id}, ${paid - total} left` })
+  return refund
 }

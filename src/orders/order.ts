@@ -2,8 +2,38 @@
 export const ORDER_STATUSES = ['init', 'success', 'fail', 'notpay', 'authorised', 'partial_refunded', 'refunded'] as const
 export type OrderStatus = typeof ORDER_STATUSES[number]
 
-/** How the payer pays: the wallet QR flows, or UnionPay SecurePay's hosted card page. */
-export type PayMethod = 'WECHATPAY' | 'ALIPAY' | 'UNIONPAY' | 'SECUREPAY'
+/**
+ * How the payer pays: the wallets (WeChat Pay, Alipay, UnionPay QR), UnionPay SecurePay's hosted card page, a card
+ * on the hosted checkout (`GP`, Global Payments), or `CHECKOUT` while a hosted checkout's payer has not chosen yet.
+ */
+export const PAY_METHODS = ['WECHATPAY', 'ALIPAY', 'UNIONPAY', 'SECUREPAY', 'GP', 'CHECKOUT'] as const
+export type PayMethod = typeof PAY_METHODS[number]
+
+/** The hosted page that plays the payer of an order. */
+export type PayerPage = 'scan' | 'unionpay' | 'checkout'
+
+/**
+ * How the payer's browser returns to the merchant after paying, as each flow documents it:
+ * `unionpay` POSTs the result to `frontUrl`; `alipay` redirects to `returnURL`/`redirect_url` with `total_fee`,
+ * `trade_no`, `out_trade_no`, `trade_status`; `h5pay` redirects to `newURL` with `amount` (decimal), `orderID`,
+ * `tranID`, `status`; `plain` (WeChat MWEB) redirects to the URL as it is.
+ */
+export type ReturnStyle = 'unionpay' | 'alipay' | 'h5pay' | 'plain'
+
+/** One refund of an order. Its id shares the merchant's order-id namespace (REFUND's `order_id`). */
+export interface Refund {
+  refund_id: string
+  /** Cents refunded by this refund. */
+  amount: string
+  /** The acquirer's id of the refund. */
+  bizpay_order_id: string
+  /** ISO time (sandbox clock). */
+  at: string
+  /** `yyyyMMddHHmmss` Beijing time. */
+  finish_time: string
+  /** Who refunded: the REFUND action, the control API, the admin UI. */
+  reason: string
+}
 
 export interface StatusChange {
   /** ISO time from the sandbox clock. */
@@ -24,10 +54,22 @@ export interface Order {
   tip: string
   currency: string
   operator_id: string | null
-  /** Where callbacks go: `call_back_url` (wallets) or `backUrl` (UnionPay). */
+  /** Where callbacks go: `call_back_url` (wallets), `backUrl` (UnionPay), `notifyURL` (links); '' for none. */
   notify_url: string
-  /** Where the payer's browser returns: `frontUrl` (UnionPay), when given. */
+  /** Where the payer's browser returns: `frontUrl`, `returnURL`, `newURL`, `redirect_url`, when given. */
   return_url: string | null
+  /** How the browser returns there (default: `unionpay` for SECUREPAY, `plain` otherwise). */
+  return_style?: ReturnStyle
+  /** The hosted payer page (default: `unionpay` for SECUREPAY, `scan` otherwise). */
+  payer_page?: PayerPage
+  /** ISO time an unpaid order expires (PREPAY_INIT `duration`); default: created_at + ORDER_EXPIRY. */
+  expires_at?: string
+  /** ISO time the scheduler pays this order (PASSIVEPAY's pending-then-paid auth code), before any autopay rule. */
+  pay_at?: string
+  /** The merchant's sales / invoice number (`sale_num`), when given. */
+  sale_num?: string
+  /** Facts of one flow (H5PAY's fee, PREPAY_INIT's shop, PASSIVEPAY's auth code…), shown by the admin UI. */
+  details?: Record<string, string>
   /** The card number with all but the last four digits masked, when one was given. */
   card_masked: string | null
   /** `web` or `mobile` for UnionPay SecurePay. */
@@ -43,6 +85,8 @@ export interface Order {
   finish_time: string | null
   /** Cents refunded so far, once refunded (absent on orders stored before refunds existed). */
   refund_amount?: string
+  /** Each refund, oldest first. */
+  refunds?: Refund[]
   history: StatusChange[]
   /** The decrypted request data (card numbers masked) and the answer's data, as sent. */
   request: Record<string, unknown>
@@ -81,4 +125,14 @@ export function maskCardsInText (text: string, knownValues: readonly string[] = 
     if (value.length >= 4) masked = masked.split(value).join(maskCard(value))
   }
   return masked
+}
+
+/** The hosted page of an order, by default from its method. */
+export function payerPageOf (order: Order): PayerPage {
+  return order.payer_page ?? (order.method === 'SECUREPAY' ? 'unionpay' : 'scan')
+}
+
+/** Where an order's hosted payer page lives (a path; prefix PUBLIC_URL or the request origin). */
+export function payerPagePath (order: Order): string {
+  return `/sandbox/pay/${payerPageOf(order)}/${order.page_token}`
 }

@@ -6,8 +6,9 @@ import type { Ids } from '../ids.js'
 import type { MerchantDirectory } from '../merchants.js'
 import { outcomeFor, type OutcomesFile } from '../outcomes.js'
 import type { Store } from '../store/index.js'
+import { BIZPAY_PREFIX } from './create-order.js'
 import { applyPaymentEvent, applyRefund, TransitionError } from './lifecycle.js'
-import type { Order } from './order.js'
+import type { Order, Refund } from './order.js'
 
 export interface PaymentsDeps {
   store: Store
@@ -18,15 +19,25 @@ export interface PaymentsDeps {
   dispatcher: Dispatcher
 }
 
-/** Every way an order gets paid, declined or expired goes through here, so each fires the same callbacks. */
+/** What the payer decides while paying: a tip, or the method on a hosted checkout. */
+export type PaymentChanges = Partial<Pick<Order, 'tip' | 'method' | 'bizpay_order_id' | 'details'>>
+
+/**
+ * Every way an order gets paid, declined, expired or refunded goes through here, so each fires the same
+ * callbacks (to the order's `notify_url`; none when it is ''). Each change is on disk before it resolves; when
+ * the write fails the order is put back as it was and the promise rejects.
+ */
 export interface Payments {
-  /** The payer pays (magic amounts may decline it or refuse). `tip` (cents) replaces the order's tip. */
-  pay(order: Order, reason: string, tip?: string): Promise<Order>
-  decline(order: Order, reason: string): Promise<Order>
+  /** The payer pays (magic amounts may decline it or refuse), with `changes` applied (a tip replaces the order's). */
+  pay(order: Order, reason: string, changes?: PaymentChanges): Promise<Order>
+  decline(order: Order, reason: string, changes?: PaymentChanges): Promise<Order>
   /** Closes an unpaid order as `notpay`. Sends no callback: the wallets do not notify expiry. */
   expire(order: Order, reason: string): Promise<Order>
-  /** Refunds `amount` cents (default: all that is left). Sends no callback: the docs describe none for refunds. */
-  refund(order: Order, reason: string, amount?: string): Promise<Order>
+  /**
+   * Refunds `amount` cents (default: all that is left) under `refundId` (default: a new id). Sends no callback:
+   * the docs describe none for refunds. The caller checks that a given `refundId` is free.
+   */
+  refund(order: Order, reason: string, amount?: string, refundId?: string): Promise<Refund>
 }
 
 export function createPayments (deps: PaymentsDeps): Payments {
@@ -51,43 +62,67 @@ export function createPayments (deps: PaymentsDeps): Payments {
     }
   }
 
-  /** Saves the order and its new callbacks in one write, then lets the dispatcher send them. */
-  async function commit (order: Order, deliveries: Delivery[]): Promise<Order> {
-    await store.callbacks.insert(deliveries)
-    deps.dispatcher.runDue()
-    return order
+  /**
+   * Runs a change on the order and writes it (with its new callbacks, in one write); when the write fails the
+   * order is put back as it was, so memory never holds what the disk does not.
+   */
+  async function change<T> (order: Order, run: () => { result: T, deliveries: Delivery[] }): Promise<T> {
+    const before = structuredClone(order)
+    try {
+      const { result, deliveries } = run()
+      const sent = order.notify_url === '' ? [] : deliveries
+      if (sent.length > 0) await store.callbacks.insert(sent)
+      else await store.orders.save(order)
+      if (sent.length > 0) deps.dispatcher.runDue()
+      return result
+    } catch (err) {
+      for (const key of Object.keys(order)) delete (order as unknown as Record<string, unknown>)[key]
+      Object.assign(order, before)
+      throw err
+    }
   }
 
   return {
-    async pay (order, reason, tip) {
+    async pay (order, reason, changes = {}) {
       const outcome = outcomeFor(deps.outcomes, order.amount)
       if (outcome?.outcome === 'never_pay') {
         throw new TransitionError('ORDER_CLOSED', `order ${order.order_id} has a magic amount ending in ${order.amount.slice(-2)}: it is never paid and will expire`)
       }
-      if (outcome?.outcome === 'decline') {
-        applyPaymentEvent(order, 'fail', clock.now(), `${reason}: declined (magic amount ending in 01)`)
-        return commit(order, [newDelivery(order, 'declined', 0, null)])
-      }
-      applyPaymentEvent(order, 'pay', clock.now(), reason)
-      if (tip !== undefined) order.tip = tip
-      const first = newDelivery(order, 'payment', outcome?.outcome === 'callback_timeouts' ? outcome.attempts : 0, null)
-      const deliveries = [first]
-      if (outcome?.outcome === 'duplicate_callback') deliveries.push(newDelivery(order, 'payment', 0, first.id))
-      return commit(order, deliveries)
+      return change(order, () => {
+        if (outcome?.outcome === 'decline') {
+          applyPaymentEvent(order, 'fail', clock.now(), `${reason}: declined (magic amount ending in 01)`)
+          Object.assign(order, changes)
+          return { result: order, deliveries: [newDelivery(order, 'declined', 0, null)] }
+        }
+        applyPaymentEvent(order, 'pay', clock.now(), reason)
+        Object.assign(order, changes)
+        const first = newDelivery(order, 'payment', outcome?.outcome === 'callback_timeouts' ? outcome.attempts : 0, null)
+        const deliveries = [first]
+        if (outcome?.outcome === 'duplicate_callback') deliveries.push(newDelivery(order, 'payment', 0, first.id))
+        return { result: order, deliveries }
+      })
     },
-    async decline (order, reason) {
-      applyPaymentEvent(order, 'fail', clock.now(), reason)
-      return commit(order, [newDelivery(order, 'declined', 0, null)])
+    async decline (order, reason, changes = {}) {
+      return change(order, () => {
+        applyPaymentEvent(order, 'fail', clock.now(), reason)
+        Object.assign(order, changes)
+        return { result: order, deliveries: [newDelivery(order, 'declined', 0, null)] }
+      })
     },
     async expire (order, reason) {
-      applyPaymentEvent(order, 'expire', clock.now(), reason)
-      await store.orders.save(order)
-      return order
+      return change(order, () => {
+        applyPaymentEvent(order, 'expire', clock.now(), reason)
+        return { result: order, deliveries: [] }
+      })
     },
-    async refund (order, reason, amount) {
-      applyRefund(order, amount, clock.now(), reason)
-      await store.orders.save(order)
-      return order
+    async refund (order, reason, amount, refundId) {
+      return change(order, () => {
+        const ids = {
+          refund_id: refundId ?? deps.ids.orderId(),
+          bizpay_order_id: deps.ids.bizpayOrderId(BIZPAY_PREFIX[order.method])
+        }
+        return { result: applyRefund(order, amount, ids, clock.now(), reason), deliveries: [] }
+      })
     }
   }
 }

@@ -1,3 +1,5 @@
+import { decimalAmount, type ReturnTarget } from '../orders/return-to-merchant.js'
+
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 
 /** Escapes text for HTML content and attribute values. */
@@ -7,8 +9,28 @@ export function escapeHtml (value: unknown): string {
 
 /** `1234` cents → `12.34 CAD`. */
 export function formatAmount (cents: string, currency: string): string {
-  const padded = cents.padStart(3, '0')
-  return `${padded.slice(0, -2)}.${padded.slice(-2)} ${currency}`
+  return `${decimalAmount(cents)} ${currency}`
+}
+
+/**
+ * The way back to the merchant after a hosted page: a link (GET) or a form POSTing the result, and, when `auto`,
+ * a script that follows it after a moment as the real pages do. Nothing when there is nowhere to return to.
+ */
+export function returnToMerchant (target: ReturnTarget | undefined, auto: boolean): string {
+  if (target === undefined) return ''
+  const follow = target.method === 'GET'
+    ? 'location.href = document.getElementById("return").href'
+    : 'document.getElementById("return").submit()'
+  const script = auto ? `\n<script>setTimeout(function () { ${follow} }, 1500)</script>` : ''
+  if (target.method === 'GET') {
+    return `<p><a id="return" href="${escapeHtml(target.url)}">Return to the merchant</a></p>${script}`
+  }
+  const inputs = Object.entries(target.fields)
+    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`).join('\n')
+  return `<form id="return" method="post" action="${escapeHtml(target.url)}">
+${inputs}
+<button type="submit">Return to the merchant</button>
+</form>${script}`
 }
 
 const STYLE = `

@@ -1,13 +1,15 @@
 import type { Order } from '../orders/order.js'
-import { escapeHtml, formatAmount, page } from './html.js'
+import type { ReturnTarget } from '../orders/return-to-merchant.js'
+import { escapeHtml, formatAmount, page, returnToMerchant } from './html.js'
 
 const WALLET: Record<string, string> = { WECHATPAY: 'WeChat Pay', ALIPAY: 'Alipay', UNIONPAY: 'UnionPay QR' }
 
 /**
- * The "scan" page of a wallet order: what the payer's phone would show after scanning `code_url`.
- * A person or a headless browser plays the payer with its buttons.
+ * The "scan" page of a wallet order: what the payer's phone would show after scanning `code_url` (or opening an
+ * H5 / hosted link). A person or a headless browser plays the payer with its buttons; after a choice, `back`
+ * returns the browser to the merchant.
  */
-export function renderScanPage (order: Order, merchantName: string, formAction: string, message?: string): string {
+export function renderScanPage (order: Order, merchantName: string, formAction: string, message?: string, back?: ReturnTarget): string {
   const wallet = WALLET[order.method] ?? order.method
   const buttons = order.status === 'init'
     ? `<form method="post" action="${escapeHtml(formAction)}">
@@ -24,5 +26,6 @@ ${message === undefined ? '' : `<p role="status">${escapeHtml(message)}</p>`}
 <dt>QR content</dt><dd>${escapeHtml(order.code_url)}</dd>
 <dt>Status</dt><dd class="status" data-status="${escapeHtml(order.status)}">${escapeHtml(order.status)}</dd>
 </dl>
-${buttons}`)
+${buttons}
+${returnToMerchant(back, back !== undefined && message !== undefined)}`)
 }

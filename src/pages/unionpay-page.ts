@@ -1,7 +1,7 @@
 import type { Order } from '../orders/order.js'
-import { escapeHtml, formatAmount, page } from './html.js'
-
 import type { PayerChoice } from '../orders/payer-choice.js'
+import type { ReturnTarget } from '../orders/return-to-merchant.js'
+import { escapeHtml, formatAmount, page, returnToMerchant } from './html.js'
 
 function summary (order: Order, merchantName: string): string {
   return `<dl>
@@ -35,44 +35,14 @@ const OUTCOME_TEXT: Record<PayerChoice, string> = {
   cancel: 'Payment cancelled'
 }
 
-/**
- * The fields posted to `frontUrl` when the payer returns to the merchant. The docs do not describe them;
- * these carry what a result page needs, in the names the rest of the API uses.
- */
-function returnFields (order: Order): Record<string, string> {
-  return {
-    order_id: order.order_id,
-    orderId: order.order_id,
-    merchant_id: order.merchant_id,
-    amount: order.amount,
-    bizpay_order_id: order.bizpay_order_id,
-    order_status: order.status
-  }
-}
-
-/** A form that returns the browser to the merchant by POSTing the result, and submits itself when scripts run. */
-function returnForm (order: Order): string {
-  if (order.return_url === null) return ''
-  const inputs = Object.entries(returnFields(order))
-    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`).join('\n')
-  return `<form id="return" method="post" action="${escapeHtml(order.return_url)}">
-${inputs}
-<button type="submit">Return to the merchant</button>
-</form>`
-}
-
-/** What the payer sees after choosing; when the order has a `frontUrl`, the page returns there on its own. */
-export function renderUnionPayResult (order: Order, merchantName: string, choice: PayerChoice, problem?: string): string {
+/** What the payer sees after choosing; with somewhere to return to, the page returns there on its own. */
+export function renderUnionPayResult (order: Order, merchantName: string, choice: PayerChoice, problem?: string, back?: ReturnTarget): string {
   const heading = problem === undefined ? OUTCOME_TEXT[choice] : 'Nothing was changed'
-  const autoReturn = problem === undefined && order.return_url !== null
-    ? '<script>setTimeout(function () { document.getElementById("return").submit() }, 1500)</script>'
-    : ''
-  const back = returnForm(order) + autoReturn
   return page(`${heading} — ${order.order_id}`, `<h1>${escapeHtml(heading)}</h1>
 ${problem === undefined ? '' : `<p role="alert">${escapeHtml(problem)}</p>`}
 <p class="amount">${escapeHtml(formatAmount(order.amount, order.currency))}</p>
 ${summary(order, merchantName)}
-${back}`)
+${returnToMerchant(back, problem === undefined)}`)
 }
 
 export function renderNotFound (): string {

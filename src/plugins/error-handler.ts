@@ -21,7 +21,7 @@ function gatewayError (err: FastifyError | Error, request: FastifyRequest): Gate
   if (err instanceof GatewayError) return err
   if (err instanceof StoreError) {
     request.log.error({ err }, 'store write failed')
-    return new GatewayError('DB_ERROR', 'the order could not be saved; it was not created')
+    return new GatewayError('DB_ERROR', 'the change could not be saved, so nothing was done (no order created, paid or refunded)')
   }
   const fastifyError = err as FastifyError
   if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

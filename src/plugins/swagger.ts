@@ -22,6 +22,7 @@ export async function registerSwagger (app: FastifyInstance): Promise<void> {
       tags: [
         { name: 'gateway', description: 'The encrypted OTT Pay API, as in production' },
         { name: 'payer pages', description: 'Hosted pages where a person or a headless browser plays the payer' },
+        { name: 'payment links', description: 'Hosted GET links (webPay, wapPay, h5Pay) that create an order and send the payer to the payer page' },
         { name: 'control API', description: 'Steer and inspect the sandbox from tests' },
         { name: 'admin UI', description: 'HTML pages at /sandbox: orders, the request inspector, merchants' },
         { name: 'sandbox', description: 'Health and metadata' }

@@ -2,7 +2,11 @@ import type { Static, TSchema } from '@sinclair/typebox'
 import type { Clock } from '../clock.js'
 import type { DataObject } from '../crypto/index.js'
 import type { Merchant } from '../fixtures.js'
+import type { GatewayCode } from '../errors.js'
 import type { Ids } from '../ids.js'
+import type { Payments } from '../orders/payments.js'
+import type { OutcomesFile } from '../outcomes.js'
+import type { RatesFile } from '../rates.js'
 import type { Store } from '../store/index.js'
 import type { Validator } from './validate.js'
 
@@ -11,11 +15,27 @@ export interface ActionContext {
   merchant: Merchant
   action: string
   version: string
+  /** The level-1 body as received (PASSIVEPAY documents `terminal_no` and `operator_id` there). */
+  envelope: Readonly<Record<string, unknown>>
   store: Store
   clock: Clock
   ids: Ids
+  /** Pays, declines, expires and refunds orders, firing their callbacks. */
+  payments: Payments
+  /** Exchange rates to CNY (fixtures `rates.json`). */
+  rates: RatesFile
+  /** Magic outcomes (fixtures `outcomes.json`): PASSIVEPAY reads its magic auth codes here. */
+  outcomes: OutcomesFile
   /** Origin for absolute URLs the answer hands out (PUBLIC_URL, or the request's own origin). */
   baseUrl: string
+}
+
+/**
+ * An answer with data under another Appendix B code than SUCCESS: e.g. PASSIVEPAY's `PROCESSING` while the payer
+ * confirms, or `FAIL` with the declined order's data. `detail` is appended to the documented `rsp_msg`.
+ */
+export class CodedAnswer<T extends DataObject = DataObject> {
+  constructor (readonly code: GatewayCode, readonly data: T, readonly detail?: string) {}
 }
 
 /** The data object an action answers: its answer schema's type, sealed by the gateway as any data object. */
@@ -34,10 +54,10 @@ export interface ActionDefinition<S extends TSchema = TSchema, A extends TSchema
   /** Fields whose values are trimmed before validation (the docs print `" securePay"`). */
   trim?: readonly string[]
   data: Validator<S>
-  /** The answer's data object (decrypted), as `handle` returns it on SUCCESS. */
+  /** The answer's data object (decrypted), as `handle` returns it (on SUCCESS, or inside a {@link CodedAnswer}). */
   answer: Validator<A>
-  /** Runs the action; returns the answer's data object, which the gateway seals. */
-  handle(ctx: ActionContext, data: Static<S>): Promise<AnswerOf<A>>
+  /** Runs the action; returns the answer's data object, which the gateway seals and answers SUCCESS (or the code of a {@link CodedAnswer}). */
+  handle(ctx: ActionContext, data: Static<S>): Promise<AnswerOf<A> | CodedAnswer<AnswerOf<A>>>
 }
 
 /** Keeps a definition's data and answer types while storing it in a list of mixed actions. */

@@ -13,11 +13,11 @@ export const RequestEnvelopeSchema = Type.Object({
 
 export type RequestEnvelope = Static<typeof RequestEnvelopeSchema>
 
-/** The level-1 answer: `data` and `md5` only when `rsp_code` is SUCCESS. */
+/** The level-1 answer: `data` and `md5` when the action answered (SUCCESS, or e.g. PASSIVEPAY's PROCESSING); none on errors. */
 export const ResponseEnvelopeSchema = Type.Object({
   rsp_code: Type.String({ description: 'Appendix B response code' }),
   rsp_msg: Type.String({ description: 'Appendix B message, followed by the sandbox\'s explanation on errors' }),
-  data: Type.Optional(Type.String({ description: 'encrypted answer data' })),
+  data: Type.Optional(Type.String({ description: 'encrypted answer data: present when the action answered, absent when the request was rejected' })),
   md5: Type.Optional(Type.String({ description: 'md5 of the answer data' }))
 }, { $id: 'ResponseEnvelope' })
 

@@ -1,9 +1,13 @@
 import type { Clock } from '../clock.js'
 import { CryptoError, openDetailed, seal, type CryptoErrorCode, type DataObject } from '../crypto/index.js'
-import { GatewayError, GATEWAY_CODES } from '../errors.js'
+import { GatewayError, gatewayMessage } from '../errors.js'
 import type { Ids } from '../ids.js'
 import type { MerchantDirectory } from '../merchants.js'
+import type { Payments } from '../orders/payments.js'
+import type { OutcomesFile } from '../outcomes.js'
+import type { RatesFile } from '../rates.js'
 import type { Store } from '../store/index.js'
+import { CodedAnswer } from './action.js'
 import { RequestEnvelopeSchema, type ResponseEnvelope } from './envelope.js'
 import { normalizeData } from './normalize.js'
 import { ACTIONS, findAction } from './registry.js'
@@ -14,6 +18,9 @@ export interface GatewayDeps {
   store: Store
   clock: Clock
   ids: Ids
+  payments: Payments
+  rates: RatesFile
+  outcomes: OutcomesFile
 }
 
 /** What the gateway learnt about one request, step by step: the material of the request log. */
@@ -105,13 +112,26 @@ export async function processEnvelope (body: unknown, deps: GatewayDeps, baseUrl
     trace.failed_step = 'fields'
     throw new GatewayError('PARAM_INVALID', invalid)
   }
-  let answer: DataObject
+  let answer: DataObject | CodedAnswer
   try {
-    answer = await definition.handle({ merchant, action: definition.action, version: request.version, baseUrl, ...deps }, data)
+    answer = await definition.handle({
+      merchant,
+      action: definition.action,
+      version: request.version,
+      envelope: request,
+      baseUrl,
+      store: deps.store,
+      clock: deps.clock,
+      ids: deps.ids,
+      payments: deps.payments,
+      rates: deps.rates,
+      outcomes: deps.outcomes
+    }, data)
   } catch (err) {
     if (err instanceof GatewayError) trace.failed_step = 'action_rules'
     throw err
   }
-  trace.answer = answer
-  return { rsp_code: 'SUCCESS', rsp_msg: GATEWAY_CODES.SUCCESS, ...seal(answer, merchant.sign_key) }
+  const coded = answer instanceof CodedAnswer ? answer : new CodedAnswer('SUCCESS', answer)
+  trace.answer = coded.data
+  return { rsp_code: coded.code, rsp_msg: gatewayMessage(coded.code, coded.detail), ...seal(coded.data, merchant.sign_key) }
 }

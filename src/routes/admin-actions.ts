@@ -44,7 +44,7 @@ function actionsOf (deps: AdminUiDeps): OrderAction[] {
     { path: 'pay', summary: 'Admin UI: Pay now (fires the callback)', run: (o) => payments.pay(o, 'paid from the admin UI'), done: (o) => o.status === 'fail' ? 'declined' : 'paid' },
     { path: 'fail', summary: 'Admin UI: Decline (fires a FAIL callback)', run: (o) => payments.decline(o, 'declined from the admin UI'), done: () => 'declined' },
     { path: 'expire', summary: 'Admin UI: Expire the unpaid order (notpay)', run: (o) => payments.expire(o, 'expired from the admin UI'), done: () => 'expired' },
-    { path: 'refund', summary: 'Admin UI: Refund, in part (amount in cents) or in full', run: (o, body) => payments.refund(o, 'refunded from the admin UI', refundAmount(body)), done: () => 'refunded' }
+    { path: 'refund', summary: 'Admin UI: Refund, in part (amount in cents) or in full', run: async (o, body) => { await payments.refund(o, 'refunded from the admin UI', refundAmount(body)); return o }, done: () => 'refunded' }
   ]
 }
 

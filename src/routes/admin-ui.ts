@@ -11,14 +11,12 @@ import { renderRequestsPage } from '../admin/requests-page.js'
 import type { Dispatcher } from '../callbacks/dispatcher.js'
 import type { RequestLog } from '../inspector/request-log.js'
 import type { MerchantDirectory } from '../merchants.js'
-import { ORDER_STATUSES, type Order } from '../orders/order.js'
+import { ORDER_STATUSES, payerPagePath, type Order } from '../orders/order.js'
 import type { Payments } from '../orders/payments.js'
 import { loginCookie, logoutCookie, safeNext, tokenMatches } from '../plugins/admin-auth.js'
-import { ACTIONS } from '../protocol/registry.js'
 import type { Store } from '../store/index.js'
 import { registerAdminActions, OrderParams } from './admin-actions.js'
 import type { BaseUrlOf } from './process.js'
-import { orderView } from './sandbox-orders.js'
 
 export interface AdminUiDeps {
   store: Store
@@ -71,13 +69,15 @@ function registerOrdersPage (app: FastifyInstance, deps: AdminUiDeps): void {
     schema: schema('Admin UI: the orders, newest first, with filters and live refresh', { querystring: OrdersQuery })
   }, async (request, reply) => {
     const filter = { merchant_id: blank(request.query.merchant_id), status: blank(request.query.status), action: blank(request.query.action) }
-    const orders = deps.store.orders.list(filter).filter((o) => filter.action === undefined || o.action === filter.action)
+    const listed = deps.store.orders.list(filter)
+    const orders = listed.filter((o) => filter.action === undefined || o.action === filter.action)
     const rows = orders.slice(0, MAX_ROWS).map((order) => ({ order, callbacks: deps.store.callbacks.forOrder(order.merchant_id, order.order_id) }))
     return reply.type(HTML).send(renderOrdersPage({
       rows,
       total: orders.length,
       merchants: merchantOptions(deps),
-      actions: ACTIONS.map((a) => a.action),
+      // The actions and links that made these orders (queries and refunds make none).
+      actions: [...new Set(listed.map((o) => o.action))].sort(),
       filter,
       canLogOut: deps.adminToken !== undefined
     }))
@@ -85,16 +85,15 @@ function registerOrdersPage (app: FastifyInstance, deps: AdminUiDeps): void {
 }
 
 async function orderPage (deps: AdminUiDeps, order: Order, baseUrl: string, query: Static<typeof OrderQuery>): Promise<string> {
-  // orderView knows where each kind of payer page lives; with no base URL it gives the same-site path.
-  const payerPagePath = String(orderView(deps.store, order, '').payer_page_url)
+  const payerPage = payerPagePath(order)
   return renderOrderPage({
     order,
     merchantName: deps.merchants.get(order.merchant_id)?.name ?? order.merchant_id,
-    payerPagePath,
-    payerPageUrl: baseUrl + payerPagePath,
+    payerPagePath: payerPage,
+    payerPageUrl: baseUrl + payerPage,
     callbacks: deps.store.callbacks.forOrder(order.merchant_id, order.order_id),
     requests: deps.requestLog.list({ order_id: order.order_id, merchant_id: order.merchant_id }),
-    qrSvg: await qrSvg(order.code_url, `QR code for ${order.code_url}`),
+    qrSvg: order.code_url === '' ? '' : await qrSvg(order.code_url, `QR code for ${order.code_url}`),
     done: query.done,
     error: blank(query.error),
     canLogOut: deps.adminToken !== undefined

@@ -11,10 +11,11 @@ const OUTCOME: Record<PayerChoice, string> = { pay: 'Payment completed', decline
 /** The simulated payer of wallet orders (ACTIVEPAY): "scan" the QR code, then Pay or Decline. */
 export function registerScanPage (app: FastifyInstance, deps: PayerPageDeps): void {
   registerPayerPage(app, deps, {
+    kind: 'scan',
     path: scanPagePath(':token'),
     summary: 'Wallet payer page ("scan" the QR code)',
     pageName: 'scan page',
     render: (order, merchantName, formAction) => renderScanPage(order, merchantName, formAction),
-    renderResult: (order, merchantName, formAction, choice, problem) => renderScanPage(order, merchantName, formAction, problem ?? OUTCOME[choice])
+    renderResult: (order, merchantName, formAction, choice, problem, back) => renderScanPage(order, merchantName, formAction, problem ?? OUTCOME[choice], back)
   })
 }

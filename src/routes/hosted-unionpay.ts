@@ -8,10 +8,11 @@ import { registerPayerPage, type PayerPageDeps } from './payer-page.js'
  */
 export function registerHostedUnionPay (app: FastifyInstance, deps: PayerPageDeps): void {
   registerPayerPage(app, deps, {
+    kind: 'unionpay',
     path: '/sandbox/pay/unionpay/:token',
     summary: 'UnionPay SecurePay payer page',
     pageName: 'hosted UnionPay page',
     render: renderUnionPayPage,
-    renderResult: (order, merchantName, _formAction, choice, problem) => renderUnionPayResult(order, merchantName, choice, problem)
+    renderResult: (order, merchantName, _formAction, choice, problem, back) => renderUnionPayResult(order, merchantName, choice, problem, back)
   })
 }

@@ -2,14 +2,32 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import type { MerchantDirectory } from '../merchants.js'
 import { TransitionError } from '../orders/lifecycle.js'
-import type { Order } from '../orders/order.js'
+import { payerPageOf, type Order, type PayerPage } from '../orders/order.js'
 import { applyPayerChoice, PAYER_CHOICES, type PayerChoice } from '../orders/payer-choice.js'
 import type { Payments } from '../orders/payments.js'
+import { returnTarget, type ReturnTarget } from '../orders/return-to-merchant.js'
+import { renderPageError } from '../pages/html.js'
 import { renderNotFound } from '../pages/unionpay-page.js'
 import type { Store } from '../store/index.js'
 
 const PageParams = Type.Object({ token: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) })
 const ChoiceBody = Type.Object({ choice: Type.Union(PAYER_CHOICES.map((c) => Type.Literal(c))) })
+const PageQuery = Type.Object({
+  redirect_url: Type.Optional(Type.String({ description: 'Where to return after paying, appended by the merchant to a WeChat MWEB link (H5PAY payinfo); absolute http(s) URL' }))
+}, { additionalProperties: true })
+
+type PageRequest = { Params: { token: string }, Querystring: { redirect_url?: string } }
+
+/** A `redirect_url` must be an absolute http(s) URL: undefined when absent, null when unusable. */
+function redirectUrlOf (value: string | undefined): string | undefined | null {
+  if (value === undefined || value === '') return undefined
+  try {
+    const url = new URL(value)
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : null
+  } catch {
+    return null
+  }
+}
 
 export interface PayerPageDeps {
   store: Store
@@ -19,14 +37,16 @@ export interface PayerPageDeps {
 
 /** One kind of hosted payer page: where it lives and how it looks before and after the payer's choice. */
 export interface PayerPageSpec {
+  /** Which orders this page plays the payer of: another order's token is not found here. */
+  kind: PayerPage
   /** Route path with a `:token` parameter. */
   path: string
   summary: string
   /** How the order history names the page. */
   pageName: string
   render(order: Order, merchantName: string, formAction: string): string
-  /** After a choice; `problem` says why nothing changed (already paid, closed). */
-  renderResult(order: Order, merchantName: string, formAction: string, choice: PayerChoice, problem?: string): string
+  /** After a choice; `problem` says why nothing changed (already paid, closed); `back` leads to the merchant. */
+  renderResult(order: Order, merchantName: string, formAction: string, choice: PayerChoice, problem?: string, back?: ReturnTarget): string
 }
 
 /**
@@ -35,24 +55,32 @@ export interface PayerPageSpec {
  */
 export function registerPayerPage (app: FastifyInstance, deps: PayerPageDeps, spec: PayerPageSpec): void {
   const merchantName = (merchantId: string) => deps.merchants.get(merchantId)?.name ?? merchantId
+  // A checkout order opened on the scan page could be paid without choosing a method: each page has its own orders.
+  const findOrder = (token: string) => {
+    const order = deps.store.orders.findByPageToken(token)
+    return order !== undefined && payerPageOf(order) === spec.kind ? order : undefined
+  }
 
-  app.get<{ Params: { token: string } }>(spec.path, {
+  app.get<PageRequest>(spec.path, {
     config: { surface: 'page' },
-    schema: { summary: spec.summary, tags: ['payer pages'], params: PageParams }
+    schema: { summary: spec.summary, tags: ['payer pages'], params: PageParams, querystring: PageQuery }
   }, async (request, reply) => {
-    const order = deps.store.orders.findByPageToken(request.params.token)
+    const order = findOrder(request.params.token)
     reply.type('text/html; charset=utf-8')
     if (order === undefined) return reply.code(404).send(renderNotFound())
+    if (redirectUrlOf(request.query.redirect_url) === null) return reply.code(400).send(renderPageError('redirect_url must be an absolute http(s) URL'))
     return spec.render(order, merchantName(order.merchant_id), request.url)
   })
 
-  app.post<{ Params: { token: string }, Body: { choice: PayerChoice } }>(spec.path, {
+  app.post<PageRequest & { Body: { choice: PayerChoice } }>(spec.path, {
     config: { surface: 'page' },
-    schema: { summary: `${spec.summary}: the payer's choice`, tags: ['payer pages'], params: PageParams, body: ChoiceBody }
+    schema: { summary: `${spec.summary}: the payer's choice`, tags: ['payer pages'], params: PageParams, querystring: PageQuery, body: ChoiceBody }
   }, async (request, reply) => {
-    const order = deps.store.orders.findByPageToken(request.params.token)
+    const order = findOrder(request.params.token)
     reply.type('text/html; charset=utf-8')
     if (order === undefined) return reply.code(404).send(renderNotFound())
+    const redirectUrl = redirectUrlOf(request.query.redirect_url)
+    if (redirectUrl === null) return reply.code(400).send(renderPageError('redirect_url must be an absolute http(s) URL'))
     const { choice } = request.body
     const name = merchantName(order.merchant_id)
     try {
@@ -61,6 +89,6 @@ export function registerPayerPage (app: FastifyInstance, deps: PayerPageDeps, sp
       if (!(err instanceof TransitionError)) throw err
       return reply.code(409).send(spec.renderResult(order, name, request.url, choice, err.message))
     }
-    return spec.renderResult(order, name, request.url, choice)
+    return spec.renderResult(order, name, request.url, choice, undefined, returnTarget(order, redirectUrl))
   })
 }

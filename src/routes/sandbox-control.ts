@@ -26,6 +26,8 @@ const RefundBody = Type.Union([
   Type.Null()
 ])
 
+const tipChange = (tip: string | undefined) => tip === undefined ? {} : { tip }
+
 type OrderRequest = FastifyRequest<{ Params: { order_id: string }, Querystring: { merchant_id?: string } }>
 
 /** A paid order answers 409 ORDER_PAID (the gateway's code); a closed one 409 ORDER_CLOSED. */
@@ -46,7 +48,7 @@ export function registerControlRoutes (app: FastifyInstance, deps: ControlDeps):
   app.post<{ Params: { order_id: string }, Querystring: { merchant_id?: string }, Body: { tip?: string } | null }>(
     '/sandbox/api/orders/:order_id/pay',
     { config: { admin: 'api' }, schema: { ...schema('The payer pays now; fires the callback'), body: PayBody } },
-    async (request) => transition(() => deps.payments.pay(find(request), 'paid through the control API', request.body?.tip ?? undefined)))
+    async (request) => transition(() => deps.payments.pay(find(request), 'paid through the control API', tipChange(request.body?.tip))))
 
   app.post<{ Params: { order_id: string }, Querystring: { merchant_id?: string } }>(
     '/sandbox/api/orders/:order_id/fail',
@@ -61,7 +63,11 @@ export function registerControlRoutes (app: FastifyInstance, deps: ControlDeps):
   app.post<{ Params: { order_id: string }, Querystring: { merchant_id?: string }, Body: { amount?: string } | null }>(
     '/sandbox/api/orders/:order_id/refund',
     { config: { admin: 'api' }, schema: { ...schema('Refund a paid order, in part (amount in cents) or in full (no amount); no callback'), body: RefundBody } },
-    async (request) => transition(() => deps.payments.refund(find(request), 'refunded through the control API', request.body?.amount ?? undefined)))
+    async (request) => transition(async () => {
+      const order = find(request)
+      await deps.payments.refund(order, 'refunded through the control API', request.body?.amount ?? undefined)
+      return order
+    }))
 
   app.post<{ Params: { id: string } }>('/sandbox/api/callbacks/:id/redeliver', {
     config: { admin: 'api' },

@@ -16,6 +16,8 @@ export const MerchantViewSchema = Type.Object({
   operators: Type.Array(Type.String()),
   sign_key_masked: Type.String({ description: 'the sign key with all but its first and last two characters masked' }),
   sign_key: Type.Optional(Type.String({ description: 'only with ?reveal=true' })),
+  mer_code: Type.Optional(Type.String({ description: 'the merCode of the hosted links (/webPay, /wapPay, /h5Pay); it travels in the payer\'s URL, so it is not masked' })),
+  convenience_fee: Type.Optional(Type.String({ description: 'cents H5PAY adds to the amount' })),
   autopay_after: Type.Optional(Type.String())
 }, { $id: 'MerchantView' })
 
@@ -29,6 +31,8 @@ export function merchantView (merchant: Merchant, reveal: boolean): MerchantView
     operators: [...merchant.operators],
     sign_key_masked: maskKey(merchant.sign_key),
     ...(reveal ? { sign_key: merchant.sign_key } : {}),
+    ...(merchant.mer_code === undefined ? {} : { mer_code: merchant.mer_code }),
+    ...(merchant.convenience_fee === undefined ? {} : { convenience_fee: merchant.convenience_fee }),
     ...(merchant.autopay_after === undefined ? {} : { autopay_after: merchant.autopay_after })
   }
 }

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { ApiError } from '../errors.js'
-import { ORDER_STATUSES, type Order, type OrderStatus } from '../orders/order.js'
+import { ORDER_STATUSES, payerPagePath, type Order, type OrderStatus } from '../orders/order.js'
 import type { Store } from '../store/index.js'
-import { scanPagePath } from './hosted-scan.js'
 import type { BaseUrlOf } from './process.js'
 
 const ListQuery = Type.Object({
@@ -30,8 +29,7 @@ export function findOrderOrThrow (store: Store, orderId: string, merchantId: str
 
 /** An order as the control API shows it: the stored order, where its payer page is, and its callbacks. */
 export function orderView (store: Store, order: Order, baseUrl: string): Record<string, unknown> {
-  const page = order.method === 'SECUREPAY' ? `/sandbox/pay/unionpay/${order.page_token}` : scanPagePath(order.page_token)
-  return { ...order, payer_page_url: baseUrl + page, callbacks: store.callbacks.forOrder(order.merchant_id, order.order_id) }
+  return { ...order, payer_page_url: baseUrl + payerPagePath(order), callbacks: store.callbacks.forOrder(order.merchant_id, order.order_id) }
 }
 
 /** The control API's order views (contract §4). */

@@ -4,7 +4,7 @@ import { Low, Memory } from 'lowdb'
 import { JSONFile } from 'lowdb/node'
 import type { Delivery } from '../callbacks/delivery.js'
 import { StoreError } from '../errors.js'
-import type { Order, OrderStatus } from '../orders/order.js'
+import type { Order, OrderStatus, Refund } from '../orders/order.js'
 import { defaultData, type Data } from './data.js'
 
 export interface OrderFilter {
@@ -16,9 +16,13 @@ export interface OrderFilter {
 export interface OrderRepository {
   /** Adds an order; resolves once it is on disk. */
   insert(order: Order): Promise<void>
-  /** Saves changes made to an order; resolves once they are on disk. */
+  /** Saves changes made to an order (its new refunds included); resolves once they are on disk. */
   save(order: Order): Promise<void>
   find(merchantId: string, orderId: string): Order | undefined
+  /** A refund by its id (REFUND's `order_id`), with the order it refunded. */
+  findRefund(merchantId: string, refundId: string): { order: Order, refund: Refund } | undefined
+  /** True when the merchant used this id already, for an order or a refund (one namespace: ORDER_USED). */
+  idTaken(merchantId: string, id: string): boolean
   findByPageToken(token: string): Order | undefined
   /** Orders with this id across merchants (order ids are unique per merchant only). */
   findById(orderId: string): Order[]
@@ -76,6 +80,17 @@ export async function createStore (location: string): Promise<Store> {
   const byKey = new Map<string, Order>()
   const byToken = new Map<string, Order>()
   const byDelivery = new Map<string, Delivery>()
+  const byRefund = new Map<string, { order: Order, refund: Refund }>()
+  /** Indexes the order's refunds; returns the keys that are new. */
+  function indexRefunds (order: Order): string[] {
+    const added: string[] = []
+    for (const refund of order.refunds ?? []) {
+      const k = key(order.merchant_id, refund.refund_id)
+      if (!byRefund.has(k)) added.push(k)
+      byRefund.set(k, { order, refund })
+    }
+    return added
+  }
   // Orders that may still be `init`. Orders never return to `init`, so closed ones are dropped lazily in
   // listOpen() and the scheduler's frequent tick never scans the whole history.
   const open = new Set<Order>()
@@ -83,6 +98,7 @@ export async function createStore (location: string): Promise<Store> {
     byKey.set(key(order.merchant_id, order.order_id), order)
     byToken.set(order.page_token, order)
     if (order.status === 'init') open.add(order)
+    indexRefunds(order)
   }
   for (const delivery of db.data.callbacks) byDelivery.set(delivery.id, delivery)
 
@@ -111,8 +127,20 @@ export async function createStore (location: string): Promise<Store> {
         throw err
       }
     },
-    save: persist,
+    async save (order) {
+      // Indexed before the write so that a concurrent REFUND cannot take the same id while this one is written;
+      // a refund that did not reach the disk is not acknowledged, so its id is free again.
+      const added = indexRefunds(order)
+      try {
+        await persist()
+      } catch (err) {
+        for (const k of added) byRefund.delete(k)
+        throw err
+      }
+    },
     find: (merchantId, orderId) => byKey.get(key(merchantId, orderId)),
+    findRefund: (merchantId, refundId) => byRefund.get(key(merchantId, refundId)),
+    idTaken: (merchantId, id) => byKey.has(key(merchantId, id)) || byRefund.has(key(merchantId, id)),
     findByPageToken: (token) => byToken.get(token),
     findById: (orderId) => db.data.orders.filter((order) => order.order_id === orderId),
     list (filter = {}) {
@@ -134,7 +162,14 @@ export async function createStore (location: string): Promise<Store> {
         db.data.callbacks.push(delivery)
         byDelivery.set(delivery.id, delivery)
       }
-      await persist()
+      try {
+        await persist()
+      } catch (err) {
+        // Not on disk means never sent: the caller puts the order back too.
+        db.data.callbacks = db.data.callbacks.filter((d) => !deliveries.includes(d))
+        for (const delivery of deliveries) byDelivery.delete(delivery.id)
+        throw err
+      }
     },
     save: () => persist(),
     get: (id) => byDelivery.get(id),

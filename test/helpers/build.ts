@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import type { OutcomesFile } from '../../src/outcomes.js'
+import type { RatesFile } from '../../src/rates.js'
 import { buildApp } from '../../src/app.js'
 import { createManualClock, type ManualClock } from '../../src/clock.js'
 import { loadConfig, type Config } from '../../src/config.js'
@@ -14,6 +15,7 @@ export const MERCHANT: Merchant = {
   merchant_id: 'QC00000001',
   name: 'Test Tea',
   sign_key: 'TESTKEY000000001',
+  mer_code: 'TESTMERCODE00001',
   currency: 'CAD',
   operators: ['0000020156']
 }
@@ -22,6 +24,7 @@ export const OTHER_MERCHANT: Merchant = {
   merchant_id: 'ON00000002',
   name: 'Other Shop',
   sign_key: 'TESTKEY000000002',
+  mer_code: 'TESTMERCODE00002',
   currency: 'USD',
   operators: ['0000000005']
 }
@@ -46,12 +49,28 @@ export interface BuildOverrides {
   store?: Store
   merchants?: Merchant[]
   outcomes?: OutcomesFile
+  rates?: RatesFile
+  /** Outbound HTTP for callbacks; by default {@link offlineFetch}. */
+  fetch?: typeof globalThis.fetch
   /** 0 by default: tests move the manual clock and call `app.sandbox.tick()` themselves. */
   tickIntervalMs?: number
 }
 
 /** The shipped magic-outcome table. */
 export const OUTCOMES = JSON.parse(readFileSync(new URL('../../fixtures/outcomes.json', import.meta.url), 'utf8')) as OutcomesFile
+
+/** The shipped exchange rates. */
+export const RATES = JSON.parse(readFileSync(new URL('../../fixtures/rates.json', import.meta.url), 'utf8')) as RatesFile
+
+/**
+ * The callbacks' fetch in tests: `*.example` hosts (RFC 2606, the tests' fake merchants) answer 204 at once
+ * without touching the network; everything else (receivers on 127.0.0.1) goes through the real fetch.
+ */
+export const offlineFetch: typeof globalThis.fetch = async (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : String(input))
+  if (url.hostname.endsWith('.example')) return new Response(null, { status: 204 })
+  return globalThis.fetch(input, init)
+}
 
 export async function build (t: Tap, overrides: BuildOverrides = {}): Promise<TestSandbox> {
   const config = loadConfig({ DB_FILE: ':memory:', ...overrides.env })
@@ -64,6 +83,8 @@ export async function build (t: Tap, overrides: BuildOverrides = {}): Promise<Te
     clock,
     ids: createCounterIds(),
     outcomes: overrides.outcomes ?? OUTCOMES,
+    rates: overrides.rates ?? RATES,
+    fetch: overrides.fetch ?? offlineFetch,
     tickIntervalMs: overrides.tickIntervalMs ?? 0,
     logger: false
   })

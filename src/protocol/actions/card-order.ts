@@ -5,6 +5,7 @@ import { isCompactTimestamp } from '../../time.js'
 import { defineAction, type ActionDefinition } from '../action.js'
 import { Cents, HttpUrl, OneOf, OperatorId, OrderId } from '../fields.js'
 import { compile } from '../validate.js'
+import { requireEnvelopeMerchant } from './rules.js'
 
 /** The data of UnionPay SecurePay requests (PC browser and mobile), CC_PURCHASE and CC_PREAUTH alike. */
 export const CardOrderDataSchema = Type.Object({
@@ -57,9 +58,7 @@ export function cardOrderAction (action: 'CC_PURCHASE' | 'CC_PREAUTH', summary: 
     data: compile(CardOrderDataSchema),
     answer: compile(CardOrderAnswerSchema),
     async handle (ctx, data) {
-      if (data.merchant_id !== ctx.merchant.merchant_id) {
-        throw new GatewayError('PARAM_INVALID', `merchant_id in data (${data.merchant_id}) differs from the envelope's (${ctx.merchant.merchant_id})`)
-      }
+      requireEnvelopeMerchant(ctx, data.merchant_id)
       if (!isCompactTimestamp(data.txnTime)) {
         throw new GatewayError('PARAM_INVALID', `txnTime ${data.txnTime} is not a real date and time (yyyyMMddHHmmss)`)
       }

@@ -1,0 +1,104 @@
+import type { FastifyInstance } from 'fastify'
+import { Type } from '@sinclair/typebox'
+import { BIZPAY_PREFIX } from '../orders/create-order.js'
+import { TransitionError } from '../orders/lifecycle.js'
+import { payerPageOf, type Order, type OrderStatus } from '../orders/order.js'
+import { PAYER_CHOICES, type PayerChoice } from '../orders/payer-choice.js'
+import { returnTarget } from '../orders/return-to-merchant.js'
+import { renderCheckoutPage, type CheckoutView } from '../pages/checkout-page.js'
+import { renderNotFound } from '../pages/unionpay-page.js'
+import { checkoutPagePath } from '../protocol/actions/prepay-init.js'
+import { CHECKOUT_METHODS, type CheckoutMethod } from '../protocol/actions/prepay-query.js'
+import { beijingTime } from '../time.js'
+import type { HostedDeps } from './hosted-deps.js'
+
+/** A string enum: fastify's validator then names the field and says "must be equal to one of the allowed values". */
+const stringEnum = <T extends string>(values: readonly T[], description: string) =>
+  Type.Unsafe<T>({ type: 'string', enum: [...values], description })
+
+const PageParams = Type.Object({
+  token: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'The token of PREPAY_INIT\'s payinfo link' })
+})
+const PageQuery = Type.Object({
+  selected: Type.Optional(stringEnum(['NONE', ...CHECKOUT_METHODS], 'The method to preselect (docs §20a); NONE or absent: the payer picks from the list'))
+}, { additionalProperties: true })
+const ChoiceBody = Type.Object({
+  choice: stringEnum(PAYER_CHOICES, 'pay, decline or cancel'),
+  method: Type.Optional(stringEnum(CHECKOUT_METHODS, 'The payment method the payer picked; required to pay (GP: a card through Global Payments)'))
+})
+
+type Selected = CheckoutMethod | 'NONE'
+type PageRequest = { Params: { token: string }, Querystring: { selected?: Selected } }
+type ChoiceRequest = PageRequest & { Body: { choice: PayerChoice, method?: CheckoutMethod } }
+
+const OUTCOME: Partial<Record<OrderStatus, string>> = { success: 'Payment completed', fail: 'Payment declined', notpay: 'Payment cancelled' }
+
+const PAGE = 'checkout page'
+
+/** The checkout order behind a token; tokens of other payer pages are not found here. */
+function checkoutOrder (deps: HostedDeps, token: string): Order | undefined {
+  const order = deps.store.orders.findByPageToken(token)
+  return order !== undefined && payerPageOf(order) === 'checkout' ? order : undefined
+}
+
+/**
+ * An order past its `expire_time` that the scheduler has not closed yet is closed now, so the payer cannot pay
+ * after the deadline PREPAY_INIT announced.
+ */
+async function closeIfExpired (deps: HostedDeps, order: Order): Promise<void> {
+  if (order.status !== 'init' || order.expires_at === undefined || deps.clock.now() < Date.parse(order.expires_at)) return
+  await deps.payments.expire(order, `expired unpaid at its expire time (${order.expires_at})`)
+  throw new TransitionError('ORDER_CLOSED', `order ${order.order_id} expired at ${beijingTime(Date.parse(order.expires_at))} (Beijing time), unpaid`)
+}
+
+/** Carries out the payer's choice; paying (and declining, when a method was picked) records the method and its acquirer id. */
+function applyChoice (deps: HostedDeps, order: Order, choice: PayerChoice, method: CheckoutMethod | undefined): Promise<Order> {
+  if (choice === 'cancel') return deps.payments.expire(order, `cancelled by the payer on the ${PAGE}`)
+  const changes = method === undefined ? {} : { method, bizpay_order_id: deps.ids.bizpayOrderId(BIZPAY_PREFIX[method]) }
+  const how = method === undefined ? '' : ` with ${method}`
+  if (choice === 'decline') return deps.payments.decline(order, `declined by the payer on the ${PAGE}${how}`, changes)
+  return deps.payments.pay(order, `paid by the payer on the ${PAGE}${how}`, changes)
+}
+
+/**
+ * The hosted checkout page of PREPAY_INIT (`payinfo`): GET shows the order and the methods, POST carries out the
+ * payer's choice through the payments service (which fires the callback to `call_back_url`), then returns the
+ * browser to `redirect_url` with `total_fee`, `trade_no`, `out_trade_no` and `trade_status`.
+ */
+export function registerCheckoutPage (app: FastifyInstance, deps: HostedDeps): void {
+  const path = checkoutPagePath(':token')
+  const merchantName = (order: Order) => deps.merchants.get(order.merchant_id)?.name ?? order.merchant_id
+  const selectedOf = (selected: Selected | undefined) => selected === 'NONE' ? undefined : selected
+
+  app.get<PageRequest>(path, {
+    config: { surface: 'page' },
+    schema: { summary: 'Hosted checkout page (PREPAY_INIT payinfo)', tags: ['payer pages'], params: PageParams, querystring: PageQuery }
+  }, async (request, reply) => {
+    const order = checkoutOrder(deps, request.params.token)
+    reply.type('text/html; charset=utf-8')
+    if (order === undefined) return reply.code(404).send(renderNotFound())
+    return renderCheckoutPage({ order, merchantName: merchantName(order), formAction: request.url, selected: selectedOf(request.query.selected) })
+  })
+
+  app.post<ChoiceRequest>(path, {
+    config: { surface: 'page' },
+    schema: { summary: 'Hosted checkout page: the payer\'s method and choice', tags: ['payer pages'], params: PageParams, querystring: PageQuery, body: ChoiceBody }
+  }, async (request, reply) => {
+    const order = checkoutOrder(deps, request.params.token)
+    reply.type('text/html; charset=utf-8')
+    if (order === undefined) return reply.code(404).send(renderNotFound())
+    const { choice, method } = request.body
+    const view: CheckoutView = { order, merchantName: merchantName(order), formAction: request.url, selected: method ?? selectedOf(request.query.selected) }
+    if (choice === 'pay' && method === undefined) {
+      return reply.code(400).send(renderCheckoutPage({ ...view, problem: 'Choose a payment method (method: WECHATPAY, ALIPAY, UNIONPAY or GP) to pay' }))
+    }
+    try {
+      await closeIfExpired(deps, order)
+      await applyChoice(deps, order, choice, method)
+    } catch (err) {
+      if (!(err instanceof TransitionError)) throw err
+      return reply.code(409).send(renderCheckoutPage({ ...view, problem: err.message }))
+    }
+    return renderCheckoutPage({ ...view, outcome: OUTCOME[order.status] ?? order.status, back: returnTarget(order) })
+  })
+}

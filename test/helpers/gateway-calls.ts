@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify'
+import type { DataObject } from '../../src/crypto/index.js'
+import type { Merchant } from '../../src/fixtures.js'
+import { findAction } from '../../src/protocol/registry.js'
+import { callGateway, envelope, MERCHANT, type GatewayAnswer } from './build.js'
+
+/** Calls an action and checks its answer data (when it has one) against the action's own answer schema. */
+export async function callAction (app: FastifyInstance, action: string, version: string, data: DataObject, merchant: Merchant = MERCHANT): Promise<GatewayAnswer & { schemaProblem: string | undefined }> {
+  const answer = await callGateway(app, envelope(action, version, data, merchant), merchant)
+  const definition = findAction(action)
+  const schemaProblem = answer.data === undefined ? undefined : definition?.answer.problem(answer.data)
+  return { ...answer, schemaProblem }
+}
+
+export const statusQuery = (app: FastifyInstance, orderId: string, merchant: Merchant = MERCHANT) =>
+  callAction(app, 'STATUS_QUERY', '1.0', { order_id: orderId }, merchant)
+
+export const refundCall = (app: FastifyInstance, data: DataObject, merchant: Merchant = MERCHANT) =>
+  callAction(app, 'REFUND', '1.0', data, merchant)
+
+/** Pays an order through the control API, as the payer would. */
+export async function payNow (app: FastifyInstance, orderId: string, merchant: Merchant = MERCHANT): Promise<void> {
+  const res = await app.inject({ method: 'POST', url: `/sandbox/api/orders/${orderId}/pay?merchant_id=${merchant.merchant_id}` })
+  if (res.statusCode !== 200) throw new Error(`pay ${orderId}: ${res.statusCode} ${res.body}`)
+}
