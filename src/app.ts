@@ -61,9 +61,17 @@ declare module 'fastify' {
 /** Never log what could carry a secret or a card number. */
 export const LOG_REDACT = ['req.headers.authorization', 'req.headers["x-admin-token"]', 'req.body', 'res.body']
 
-/** A URL fit for the log: the payment links' `merCode` (a merchant's payment key) masked. */
+/**
+ * A URL fit for the log: the payment links' `merCode` (a merchant's payment key) masked. The query is parsed as
+ * fastify reads it, so an encoded name (`mer%43ode`) is masked too.
+ */
 export function logUrl (url: string): string {
-  return url.replace(/([?&]merCode=)[^&#]*/gi, '$1***')
+  const at = url.indexOf('?')
+  if (at < 0) return url
+  const query = new URLSearchParams(url.slice(at + 1))
+  if (![...query.keys()].some((name) => name.toLowerCase() === 'mercode')) return url
+  for (const name of [...new Set(query.keys())]) if (name.toLowerCase() === 'mercode') query.set(name, '***')
+  return `${url.slice(0, at)}?${query.toString()}`
 }
 
 /** Fastify's request line, with the URL masked. */

@@ -59,6 +59,14 @@ export function outcomeProblem (file: OutcomesFile): string | undefined {
   return undefined
 }
 
+/**
+ * The amount whose last two digits pick an order's magic outcome: what the merchant asked for, before H5PAY adds a
+ * convenience fee (else a 1-cent fee would turn every round amount into magic 01).
+ */
+export function magicAmount (order: { amount: string, details?: Record<string, string> }): string {
+  return order.details?.requested_amount ?? order.amount
+}
+
 /** The magic outcome for an amount in cents, by its last two digits; undefined for a normal order. */
 export function outcomeFor (file: OutcomesFile, amount: string): Outcome | undefined {
   return file.by_amount_suffix[amount.padStart(2, '0').slice(-2)]

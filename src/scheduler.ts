@@ -2,7 +2,7 @@ import type { Dispatcher } from './callbacks/dispatcher.js'
 import type { Clock } from './clock.js'
 import { parseDuration } from './duration.js'
 import type { MerchantDirectory } from './merchants.js'
-import { outcomeFor, type OutcomesFile } from './outcomes.js'
+import { magicAmount, outcomeFor, type OutcomesFile } from './outcomes.js'
 import type { Payments } from './orders/payments.js'
 import type { Order } from './orders/order.js'
 import type { Store } from './store/index.js'
@@ -35,7 +35,7 @@ export function createScheduler (options: SchedulerOptions): Scheduler {
 
   /** Magic `03` first, then the merchant's fixture `autopay_after`, then AUTOPAY_AFTER. */
   function autopayDelay (order: Order): number | undefined {
-    const outcome = outcomeFor(options.outcomes, order.amount)
+    const outcome = outcomeFor(options.outcomes, magicAmount(order))
     if (outcome?.outcome === 'never_pay') return undefined
     if (outcome?.outcome === 'autopay') return parseDuration(outcome.after)
     const perMerchant = options.merchants.get(order.merchant_id)?.autopay_after
@@ -56,6 +56,8 @@ export function createScheduler (options: SchedulerOptions): Scheduler {
       return
     }
     if (order.pay_at !== undefined) {
+      // A never-paid magic amount wins over the payer's own schedule: the order just waits for its expiry.
+      if (outcomeFor(options.outcomes, magicAmount(order))?.outcome === 'never_pay') return
       if (now >= Date.parse(order.pay_at)) await payments.pay(order, `paid by the payer at ${order.pay_at} (the order's own schedule)`)
       return
     }

@@ -1,28 +1,15 @@
 import { createHash } from 'node:crypto'
 import t from 'tap'
 import { open, type DataObject } from '../src/crypto/index.js'
-import { build, choose, MERCHANT, T0 } from './helpers/build.js'
+import { APP_ID, build, choose, mappPayData, MERCHANT, T0 } from './helpers/build.js'
 import { callAction } from './helpers/gateway-calls.js'
 import { startReceiver } from './helpers/receiver.js'
-
-const APP_ID = 'wx8888888888888888'
-
-const mappData = (extra: DataObject = {}): DataObject => ({
-  order_id: 'MAPP0001',
-  operator_id: '0000020156',
-  amount: '1200',
-  biz_type: 'WECHATPAY',
-  app_id: APP_ID,
-  open_id: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
-  call_back_url: 'https://merchant.example/callback',
-  ...extra
-})
 
 interface PayInfo { appId: string, timeStamp: string, nonceStr: string, packageStr: string, signType: string, paySign: string }
 
 t.test('MAPPPAY 1.1 answers the wx.requestPayment parameters, signed the WeChat way', async (t) => {
   const { app, store } = await build(t)
-  const answer = await callAction(app, 'MAPPPAY', '1.1', mappData())
+  const answer = await callAction(app, 'MAPPPAY', '1.1', mappPayData())
   t.equal(answer.body.rsp_code, 'SUCCESS', answer.body.rsp_msg)
   t.equal(answer.schemaProblem, undefined, 'the answer fits MappPayAnswer')
   t.same(Object.keys(answer.data!), ['payInfo', 'merchant_id', 'order_id', 'amount', 'sale_num'])
@@ -53,14 +40,14 @@ t.test('MAPPPAY 1.1 answers the wx.requestPayment parameters, signed the WeChat 
 
 t.test('the docs example\'s version 1.0 works the same; sale_num is echoed and stored', async (t) => {
   const { app, store } = await build(t)
-  const answer = await callAction(app, 'MAPPPAY', '1.0', mappData({ sale_num: 'INV-2026-0042' }))
+  const answer = await callAction(app, 'MAPPPAY', '1.0', mappPayData({ sale_num: 'INV-2026-0042' }))
   t.equal(answer.body.rsp_code, 'SUCCESS', answer.body.rsp_msg)
   t.equal(answer.schemaProblem, undefined)
   t.equal(answer.data!.sale_num, 'INV-2026-0042')
   const order = store.orders.find(MERCHANT.merchant_id, 'MAPP0001')!
   t.equal(order.version, '1.0')
   t.equal(order.sale_num, 'INV-2026-0042')
-  const other = await callAction(app, 'MAPPPAY', '2.0', mappData({ order_id: 'MAPP0002' }))
+  const other = await callAction(app, 'MAPPPAY', '2.0', mappPayData({ order_id: 'MAPP0002' }))
   t.equal(other.body.rsp_code, 'PARAM_INVALID')
   t.match(other.body.rsp_msg, /version "2.0" is not supported for MAPPPAY \(supported: 1\.1, 1\.0\)/)
 })
@@ -68,7 +55,7 @@ t.test('the docs example\'s version 1.0 works the same; sale_num is echoed and s
 t.test('paid later on the scan page: the callback goes to call_back_url with the order and its sale_num', async (t) => {
   const receiver = await startReceiver(t)
   const { app, store } = await build(t)
-  await callAction(app, 'MAPPPAY', '1.1', mappData({ call_back_url: receiver.url, sale_num: 'S-7', tip: '100' }))
+  await callAction(app, 'MAPPPAY', '1.1', mappPayData({ call_back_url: receiver.url, sale_num: 'S-7', tip: '100' }))
   const order = store.orders.find(MERCHANT.merchant_id, 'MAPP0001')!
   const res = await choose(app, `/sandbox/pay/scan/${order.page_token}`, 'pay')
   t.equal(res.statusCode, 200)
@@ -86,7 +73,7 @@ t.test('paid later on the scan page: the callback goes to call_back_url with the
 
 t.test('bizType, orderId and Tip are accepted', async (t) => {
   const { app, store } = await build(t)
-  const data = mappData({ bizType: 'WECHATPAY ', orderId: 'MAPPVAR', Tip: '30' })
+  const data = mappPayData({ bizType: 'WECHATPAY ', orderId: 'MAPPVAR', Tip: '30' })
   delete data.biz_type
   delete data.order_id
   const answer = await callAction(app, 'MAPPPAY', '1.1', data)
@@ -98,17 +85,17 @@ t.test('bizType, orderId and Tip are accepted', async (t) => {
 t.test('each documented error names what failed', async (t) => {
   const { app, store } = await build(t)
   const cases: Array<{ name: string, data: DataObject, msg: RegExp }> = [
-    { name: 'missing amount', data: mappData({ amount: undefined }), msg: /^invalid parameter: amount is required$/ },
-    { name: 'decimal amount', data: mappData({ amount: '12.00' }), msg: /amount must be a whole number of cents/ },
-    { name: 'missing operator_id', data: mappData({ operator_id: undefined }), msg: /operator_id is required/ },
-    { name: 'unknown operator', data: mappData({ operator_id: '0000000005' }), msg: /operator_id 0000000005 is not an operator of merchant QC00000001/ },
-    { name: 'missing app_id', data: mappData({ app_id: undefined }), msg: /app_id is required/ },
-    { name: 'app_id not a WeChat AppID', data: mappData({ app_id: 'mini-program' }), msg: /app_id must be a WeChat AppID: "wx" followed by letters and digits/ },
-    { name: 'missing open_id', data: mappData({ open_id: undefined }), msg: /open_id is required/ },
-    { name: 'bad open_id', data: mappData({ open_id: 'o p e n' }), msg: /open_id must be the payer's WeChat openid/ },
-    { name: 'biz_type of another wallet', data: mappData({ biz_type: 'ALIPAY' }), msg: /biz_type must be one of "WECHATPAY", got "ALIPAY"/ },
-    { name: 'missing call_back_url', data: mappData({ call_back_url: undefined }), msg: /call_back_url is required/ },
-    { name: 'sale_num too long', data: mappData({ sale_num: 'x'.repeat(65) }), msg: /sale_num must be a string of at most 64 characters/ }
+    { name: 'missing amount', data: mappPayData({ amount: undefined }), msg: /^invalid parameter: amount is required$/ },
+    { name: 'decimal amount', data: mappPayData({ amount: '12.00' }), msg: /amount must be a whole number of cents/ },
+    { name: 'missing operator_id', data: mappPayData({ operator_id: undefined }), msg: /operator_id is required/ },
+    { name: 'unknown operator', data: mappPayData({ operator_id: '0000000005' }), msg: /operator_id 0000000005 is not an operator of merchant QC00000001/ },
+    { name: 'missing app_id', data: mappPayData({ app_id: undefined }), msg: /app_id is required/ },
+    { name: 'app_id not a WeChat AppID', data: mappPayData({ app_id: 'mini-program' }), msg: /app_id must be a WeChat AppID: "wx" followed by letters and digits/ },
+    { name: 'missing open_id', data: mappPayData({ open_id: undefined }), msg: /open_id is required/ },
+    { name: 'bad open_id', data: mappPayData({ open_id: 'o p e n' }), msg: /open_id must be the payer's WeChat openid/ },
+    { name: 'biz_type of another wallet', data: mappPayData({ biz_type: 'ALIPAY' }), msg: /biz_type must be one of "WECHATPAY", got "ALIPAY"/ },
+    { name: 'missing call_back_url', data: mappPayData({ call_back_url: undefined }), msg: /call_back_url is required/ },
+    { name: 'sale_num too long', data: mappPayData({ sale_num: 'x'.repeat(65) }), msg: /sale_num must be a string of at most 64 characters/ }
   ]
   for (const c of cases) {
     const data = Object.fromEntries(Object.entries(c.data).filter(([, value]) => value !== undefined))
@@ -122,8 +109,8 @@ t.test('each documented error names what failed', async (t) => {
 
 t.test('a reused order_id is ORDER_USED', async (t) => {
   const { app } = await build(t)
-  t.equal((await callAction(app, 'MAPPPAY', '1.1', mappData())).body.rsp_code, 'SUCCESS')
-  const again = await callAction(app, 'MAPPPAY', '1.0', mappData())
+  t.equal((await callAction(app, 'MAPPPAY', '1.1', mappPayData())).body.rsp_code, 'SUCCESS')
+  const again = await callAction(app, 'MAPPPAY', '1.0', mappPayData())
   t.equal(again.body.rsp_code, 'ORDER_USED')
   t.match(again.body.rsp_msg, /^order number duplicated: order_id MAPP0001 was already used by merchant QC00000001/)
 })
@@ -131,8 +118,8 @@ t.test('a reused order_id is ORDER_USED', async (t) => {
 t.test('same request, fixtures and clock give the same answer bytes', async (t) => {
   const one = await build(t)
   const two = await build(t)
-  const a = await callAction(one.app, 'MAPPPAY', '1.1', mappData())
-  const b = await callAction(two.app, 'MAPPPAY', '1.1', mappData())
+  const a = await callAction(one.app, 'MAPPPAY', '1.1', mappPayData())
+  const b = await callAction(two.app, 'MAPPPAY', '1.1', mappPayData())
   t.equal(a.body.data, b.body.data)
   t.equal(a.body.md5, b.body.md5)
 })

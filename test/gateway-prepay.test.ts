@@ -1,27 +1,10 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import type { DataObject } from '../src/crypto/index.js'
-import { activePayData, build, callGateway, envelope, MERCHANT, OTHER_MERCHANT } from './helpers/build.js'
+import { activePayData, build, callGateway, envelope, MERCHANT, OTHER_MERCHANT, prepayInitData } from './helpers/build.js'
 import { callAction, payNow, refundCall, statusQuery } from './helpers/gateway-calls.js'
 
 /** The docs' example request (§20a), for the test merchant. */
-const initData = (extra: DataObject = {}): DataObject => ({
-  amount: '500',
-  sale_num: '20260115132626764',
-  operator_id: '0000020156',
-  prepay_order_id: 'prepay20260115132626764',
-  biz_type: 'PREPAY',
-  merchant_id: MERCHANT.merchant_id,
-  duration: '900',
-  shop_id: 'QC00000001001',
-  currency_type: 'CAD',
-  email: 'payer@example.com',
-  remarks: 'BLA',
-  redirect_url: 'https://merchant.example/result',
-  call_back_url: 'https://merchant.example/callback',
-  ...extra
-})
-
 const prepayInit = (app: FastifyInstance, data: DataObject) => callAction(app, 'PREPAY_INIT', '2.0', data)
 
 const prepayQuery = (app: FastifyInstance, prepayOrderId: string, extra: DataObject = {}) =>
@@ -36,7 +19,7 @@ function without (data: DataObject, field: string): DataObject {
 
 t.test('PREPAY_INIT creates a checkout order and answers the payinfo link and expire_time', async (t) => {
   const { app, store } = await build(t)
-  const answer = await prepayInit(app, initData())
+  const answer = await prepayInit(app, prepayInitData())
   t.equal(answer.body.rsp_code, 'SUCCESS', answer.body.rsp_msg)
   t.equal(answer.body.rsp_msg, 'success')
   t.equal(answer.schemaProblem, undefined, 'the answer fits PrepayInitAnswer')
@@ -82,7 +65,7 @@ t.test('PREPAY_INIT creates a checkout order and answers the payinfo link and ex
 
 t.test('PREPAY_INIT accepts bizType, spaced values, an empty email and no remarks', async (t) => {
   const { app, store } = await build(t)
-  const data = without(without(initData({ bizType: ' PREPAY ', email: '', currency_type: ' CAD' }), 'biz_type'), 'remarks')
+  const data = without(without(prepayInitData({ bizType: ' PREPAY ', email: '', currency_type: ' CAD' }), 'biz_type'), 'remarks')
   const answer = await prepayInit(app, data)
   t.equal(answer.body.rsp_code, 'SUCCESS', answer.body.rsp_msg)
   const details = store.orders.find(MERCHANT.merchant_id, 'prepay20260115132626764')!.details!
@@ -95,7 +78,7 @@ t.test('PREPAY_INIT: every documented field is required, and amount too', async 
   const required = ['merchant_id', 'shop_id', 'operator_id', 'prepay_order_id', 'sale_num', 'currency_type', 'biz_type',
     'redirect_url', 'call_back_url', 'duration', 'amount']
   for (const field of required) {
-    const answer = await prepayInit(app, without(initData(), field))
+    const answer = await prepayInit(app, without(prepayInitData(), field))
     t.equal(answer.body.rsp_code, 'PARAM_INVALID', field)
     t.equal(answer.body.rsp_msg, `invalid parameter: ${field} is required`)
     t.equal(answer.body.data, undefined)
@@ -125,7 +108,7 @@ t.test('PREPAY_INIT refusals name the field and create nothing', async (t) => {
     { name: 'operator of another merchant', extra: { operator_id: '0000000005' }, msg: /^invalid parameter: operator_id 0000000005 is not an operator of merchant QC00000001/ }
   ]
   for (const c of cases) {
-    const answer = await prepayInit(app, initData(c.extra))
+    const answer = await prepayInit(app, prepayInitData(c.extra))
     t.equal(answer.body.rsp_code, 'PARAM_INVALID', c.name)
     t.match(answer.body.rsp_msg, c.msg, c.name)
   }
@@ -134,18 +117,18 @@ t.test('PREPAY_INIT refusals name the field and create nothing', async (t) => {
 
 t.test('PREPAY_INIT with a used prepay_order_id is ORDER_USED; another merchant may use it', async (t) => {
   const { app, store } = await build(t)
-  t.equal((await prepayInit(app, initData())).body.rsp_code, 'SUCCESS')
-  const again = await prepayInit(app, initData({ amount: '900' }))
+  t.equal((await prepayInit(app, prepayInitData())).body.rsp_code, 'SUCCESS')
+  const again = await prepayInit(app, prepayInitData({ amount: '900' }))
   t.equal(again.body.rsp_code, 'ORDER_USED')
   t.equal(again.body.rsp_msg, 'order number duplicated: prepay_order_id prepay20260115132626764 was already used by merchant QC00000001')
   t.equal(store.orders.find(MERCHANT.merchant_id, 'prepay20260115132626764')!.amount, '500', 'the first order is untouched')
 
   const wallet = await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'SHARED1' })))
   t.equal(wallet.body.rsp_code, 'SUCCESS')
-  const clash = await prepayInit(app, initData({ prepay_order_id: 'SHARED1' }))
+  const clash = await prepayInit(app, prepayInitData({ prepay_order_id: 'SHARED1' }))
   t.equal(clash.body.rsp_code, 'ORDER_USED', 'order ids of every action share one namespace')
 
-  const other = await callAction(app, 'PREPAY_INIT', '2.0', initData({
+  const other = await callAction(app, 'PREPAY_INIT', '2.0', prepayInitData({
     merchant_id: OTHER_MERCHANT.merchant_id, operator_id: '0000000005', currency_type: 'USD', shop_id: 'ON00000002001'
   }), OTHER_MERCHANT)
   t.equal(other.body.rsp_code, 'SUCCESS', other.body.rsp_msg)
@@ -154,7 +137,7 @@ t.test('PREPAY_INIT with a used prepay_order_id is ORDER_USED; another merchant 
 
 t.test('PREPAY_QUERY follows the order: PROCESSING, SUCCESS once paid and after refunds', async (t) => {
   const { app } = await build(t)
-  await prepayInit(app, initData())
+  await prepayInit(app, prepayInitData())
   const open = await prepayQuery(app, 'prepay20260115132626764')
   t.equal(open.body.rsp_code, 'SUCCESS', open.body.rsp_msg)
   t.equal(open.schemaProblem, undefined, 'the answer fits PrepayQueryAnswer')
@@ -187,7 +170,8 @@ t.test('PREPAY_QUERY follows the order: PROCESSING, SUCCESS once paid and after 
   const paid = await prepayQuery(app, 'prepay20260115132626764')
   t.equal(paid.schemaProblem, undefined)
   t.match(paid.data, { status: 'SUCCESS', order_status: 'success', order_id: 'prepay20260115132626764', finish_time: '20260115120000' })
-  t.match(paid.data!.bizpay_order_id, /^CK\d{16}$/, 'paid with no method chosen (control API): the checkout prefix')
+  t.match(paid.data!.bizpay_order_id, /^WX\d{16}$/, 'paid with no method chosen (control API): WeChat Pay, with its acquirer id')
+  t.equal(paid.data!.payments_methods, 'WECHATPAY', 'the method used')
 
   t.equal((await statusQuery(app, 'prepay20260115132626764')).data!.order_status, 'success', 'STATUS_QUERY takes prepay_order_id')
   const refund = await refundCall(app, { ori_order_id: 'prepay20260115132626764', refund_amt: '500', order_id: 'PREPAY-R1' })
@@ -198,8 +182,8 @@ t.test('PREPAY_QUERY follows the order: PROCESSING, SUCCESS once paid and after 
 
 t.test('PREPAY_QUERY: an order unpaid past its duration is ORDERCLOSE', async (t) => {
   const { app, clock } = await build(t)
-  await prepayInit(app, initData({ prepay_order_id: 'SHORT1', duration: '60' }))
-  await prepayInit(app, initData({ prepay_order_id: 'LONG1', duration: '3600' }))
+  await prepayInit(app, prepayInitData({ prepay_order_id: 'SHORT1', duration: '60' }))
+  await prepayInit(app, prepayInitData({ prepay_order_id: 'LONG1', duration: '3600' }))
   clock.advance(59_000)
   await app.sandbox.tick()
   t.equal((await prepayQuery(app, 'SHORT1')).data!.status, 'PROCESSING', 'still open one second before expire_time')
@@ -214,7 +198,7 @@ t.test('PREPAY_QUERY: an order unpaid past its duration is ORDERCLOSE', async (t
 
 t.test('PREPAY_QUERY accepts order_id (or orderId) when it is the order\'s', async (t) => {
   const { app } = await build(t)
-  await prepayInit(app, initData({ prepay_order_id: 'P1' }))
+  await prepayInit(app, prepayInitData({ prepay_order_id: 'P1' }))
   for (const extra of [{ order_id: 'P1' }, { orderId: 'P1' }, { order_id: '' }]) {
     const answer = await prepayQuery(app, 'P1', extra)
     t.equal(answer.body.rsp_code, 'SUCCESS', JSON.stringify(extra))
@@ -223,7 +207,7 @@ t.test('PREPAY_QUERY accepts order_id (or orderId) when it is the order\'s', asy
 
 t.test('PREPAY_QUERY refusals name what failed', async (t) => {
   const { app } = await build(t)
-  await prepayInit(app, initData({ prepay_order_id: 'P1' }))
+  await prepayInit(app, prepayInitData({ prepay_order_id: 'P1' }))
   await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'WALLET1' })))
   const cases: Array<{ name: string, data: DataObject, msg: string }> = [
     { name: 'unknown id', data: { prepay_order_id: 'NOPE' }, msg: 'prepay_order_id NOPE is not a checkout order of merchant QC00000001' },

@@ -251,3 +251,13 @@ t.test('each payer page opens only its own orders: a card order is not found on 
   t.equal((await choose(app, `/sandbox/pay/scan/${card.page_token}`, 'pay')).statusCode, 404, 'nor can it be paid there')
   t.equal(card.status, 'init')
 })
+
+t.test('pressing Pay twice: the second answer (409) still offers the way back to frontUrl', async (t) => {
+  const { app } = await build(t)
+  const path = await cardOrder(app)
+  t.equal((await choose(app, path, 'pay')).statusCode, 200)
+  const again = await choose(app, path, 'pay')
+  t.equal(again.statusCode, 409)
+  t.match(again.body, '<form id="return" method="post" action="https://merchant.example/result">')
+  t.notMatch(again.body, '<script>', 'but does not return on its own: nothing happened')
+})

@@ -9,6 +9,8 @@ import { activePayData, envelope, MERCHANT, offlineFetch, RATES, T0 } from './he
 t.test('logUrl masks the merCode of payment links, whatever its place and case', async (t) => {
   t.equal(logUrl('/webPay?merCode=SECRET&amount=1'), '/webPay?merCode=***&amount=1')
   t.equal(logUrl('/h5Pay?orderId=A&mercode=SECRET'), '/h5Pay?orderId=A&mercode=***')
+  t.equal(logUrl('/webPay?mer%43ode=SECRET&amount=1'), '/webPay?merCode=***&amount=1', 'an encoded name is read as fastify reads it')
+  t.notMatch(logUrl('/webPay?merCode=A&merCode=SECRET'), 'SECRET', 'every copy')
   t.equal(logUrl('/sandbox/api/orders'), '/sandbox/api/orders')
 })
 

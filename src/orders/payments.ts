@@ -4,7 +4,7 @@ import { callbackBody } from '../callbacks/payload.js'
 import type { Clock } from '../clock.js'
 import type { Ids } from '../ids.js'
 import type { MerchantDirectory } from '../merchants.js'
-import { outcomeFor, type OutcomesFile } from '../outcomes.js'
+import { magicAmount, outcomeFor, type OutcomesFile } from '../outcomes.js'
 import type { Store } from '../store/index.js'
 import { BIZPAY_PREFIX } from './create-order.js'
 import { applyPaymentEvent, applyRefund, TransitionError } from './lifecycle.js'
@@ -83,8 +83,13 @@ export function createPayments (deps: PaymentsDeps): Payments {
   }
 
   return {
-    async pay (order, reason, changes = {}) {
-      const outcome = outcomeFor(deps.outcomes, order.amount)
+    async pay (order, reason, given = {}) {
+      // A hosted checkout paid elsewhere (control API, admin UI, autopay) never had its method chosen: the payer
+      // used WeChat Pay, so the order and its callback carry an acquirer's id like every paid order.
+      const changes = order.method === 'CHECKOUT' && given.method === undefined
+        ? { ...given, method: 'WECHATPAY' as const, bizpay_order_id: deps.ids.bizpayOrderId(BIZPAY_PREFIX.WECHATPAY) }
+        : given
+      const outcome = outcomeFor(deps.outcomes, magicAmount(order))
       if (outcome?.outcome === 'never_pay') {
         throw new TransitionError('ORDER_CLOSED', `order ${order.order_id} has a magic amount ending in ${order.amount.slice(-2)}: it is never paid and will expire`)
       }

@@ -35,7 +35,8 @@ function withQuery (url: string, fields: Record<string, string>): string {
  */
 export function returnTarget (order: Order, redirectUrl?: string): ReturnTarget | undefined {
   if (order.return_url === null) {
-    return redirectUrl === undefined ? undefined : { method: 'GET', url: redirectUrl, fields: {} }
+    // Only H5PAY hands out an MWEB link the merchant extends: elsewhere a `redirect_url` would be an open redirect.
+    return redirectUrl === undefined || order.action !== 'H5PAY' ? undefined : { method: 'GET', url: redirectUrl, fields: {} }
   }
   const style = order.return_style ?? (order.method === 'SECUREPAY' ? 'unionpay' : 'plain')
   if (style === 'unionpay') {

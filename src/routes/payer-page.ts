@@ -87,7 +87,7 @@ export function registerPayerPage (app: FastifyInstance, deps: PayerPageDeps, sp
       await applyPayerChoice(deps.payments, order, choice, spec.pageName)
     } catch (err) {
       if (!(err instanceof TransitionError)) throw err
-      return reply.code(409).send(spec.renderResult(order, name, request.url, choice, err.message))
+      return reply.code(409).send(spec.renderResult(order, name, request.url, choice, err.message, returnTarget(order, redirectUrl)))
     }
     return spec.renderResult(order, name, request.url, choice, undefined, returnTarget(order, redirectUrl))
   })

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import type { OutcomesFile } from '../../src/outcomes.js'
 import type { RatesFile } from '../../src/rates.js'
 import { buildApp } from '../../src/app.js'
@@ -50,6 +50,8 @@ export interface BuildOverrides {
   merchants?: Merchant[]
   outcomes?: OutcomesFile
   rates?: RatesFile
+  /** Fastify's logger option; off by default. */
+  logger?: FastifyServerOptions['logger']
   /** Outbound HTTP for callbacks; by default {@link offlineFetch}. */
   fetch?: typeof globalThis.fetch
   /** 0 by default: tests move the manual clock and call `app.sandbox.tick()` themselves. */
@@ -86,7 +88,7 @@ export async function build (t: Tap, overrides: BuildOverrides = {}): Promise<Te
     rates: overrides.rates ?? RATES,
     fetch: overrides.fetch ?? offlineFetch,
     tickIntervalMs: overrides.tickIntervalMs ?? 0,
-    logger: false
+    logger: overrides.logger ?? false
   })
   t.teardown(() => app.close())
   return { app, store, clock, config }
@@ -133,6 +135,61 @@ export const cardData = (extra: DataObject = {}): DataObject => ({
   channelType: 'UPAYONLINE',
   bizType: 'securePay',
   cc_channelType: 'web',
+  ...extra
+})
+
+export const h5PayData = (extra: DataObject = {}): DataObject => ({
+  merchant_id: MERCHANT.merchant_id,
+  amount: '500',
+  order_id: 'H5ORDER1',
+  currency_type: 'CAD',
+  biz_type: 'WECHATPAY',
+  operator_id: '0000020156',
+  submit_type: 'form',
+  call_back_url: 'https://merchant.example/callback',
+  ...extra
+})
+
+/** A WeChat Mini-Program AppID for MAPPPAY (wx + 16 characters, as real ones). */
+export const APP_ID = 'wx8888888888888888'
+
+export const mappPayData = (extra: DataObject = {}): DataObject => ({
+  order_id: 'MAPP0001',
+  operator_id: '0000020156',
+  amount: '1200',
+  biz_type: 'WECHATPAY',
+  app_id: APP_ID,
+  open_id: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
+  call_back_url: 'https://merchant.example/callback',
+  ...extra
+})
+
+/** A WeChat Pay auth code (18 digits starting 13) that is not magic. */
+export const WECHAT_CODE = '134567890123456789'
+
+export const passivePayData = (extra: DataObject = {}): DataObject => ({
+  order_id: 'POS0001',
+  operator_id: '0000020156',
+  amount: '2500',
+  auth_code: WECHAT_CODE,
+  biz_type: 'WECHATPAY',
+  ...extra
+})
+
+export const prepayInitData = (extra: DataObject = {}): DataObject => ({
+  amount: '500',
+  sale_num: '20260115132626764',
+  operator_id: '0000020156',
+  prepay_order_id: 'prepay20260115132626764',
+  biz_type: 'PREPAY',
+  merchant_id: MERCHANT.merchant_id,
+  duration: '900',
+  shop_id: 'QC00000001001',
+  currency_type: 'CAD',
+  email: 'payer@example.com',
+  remarks: 'BLA',
+  redirect_url: 'https://merchant.example/result',
+  call_back_url: 'https://merchant.example/callback',
   ...extra
 })
 

@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { commitOrder, draftOrder } from '../../orders/create-order.js'
 import { payerPagePath } from '../../orders/order.js'
+import { GatewayError } from '../../errors.js'
 import { defineAction } from '../action.js'
 import { OneOf } from '../fields.js'
 import { compile } from '../validate.js'
@@ -55,10 +56,13 @@ export default defineAction({
     requireEnvelopeMerchant(ctx, data.merchant_id)
     requireMerchantCurrency(ctx, data.currency_type)
     const fee = ctx.merchant.convenience_fee ?? '0'
+    const total = (BigInt(data.amount) + BigInt(fee)).toString()
+    // Amounts are at most 12 digits everywhere (queries, refunds): the fee must not push one past that.
+    if (total.length > 12) throw new GatewayError('PARAM_INVALID', `amount ${data.amount} plus the ${fee}-cent convenience fee exceeds 12 digits of cents`)
     const order = draftOrder(ctx, {
       order_id: data.order_id,
       method: 'WECHATPAY',
-      amount: (BigInt(data.amount) + BigInt(fee)).toString(),
+      amount: total,
       tip: data.tip,
       operator_id: data.operator_id,
       notify_url: data.call_back_url,

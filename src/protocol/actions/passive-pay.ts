@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { parseDuration } from '../../duration.js'
-import { GatewayError, type GatewayCode } from '../../errors.js'
+import { GatewayError, StoreError, type GatewayCode } from '../../errors.js'
 import { commitOrder, draftOrder } from '../../orders/create-order.js'
 import { TransitionError } from '../../orders/lifecycle.js'
 import type { Order, PayMethod } from '../../orders/order.js'
@@ -181,7 +181,13 @@ export default defineAction({
     const { code, detail } = await settle(ctx, order, magic)
     const answer = answerOf(order, buyer)
     order.response = answer
-    await ctx.store.orders.save(order)
+    try {
+      await ctx.store.orders.save(order)
+    } catch (err) {
+      // The payment is on disk already and its callback queued: answering DB_ERROR now would tell the merchant
+      // nothing happened. The answer's record stays in memory and goes to disk with the next write.
+      if (!(err instanceof StoreError)) throw err
+    }
     return new CodedAnswer(code, answer, detail)
   }
 })

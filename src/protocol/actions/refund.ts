@@ -13,7 +13,7 @@ export const RefundDataSchema = Type.Object({
   refund_amt: Cents('Cents to refund, "100" for 1.00; partial refunds add up to at most the paid amount')
 }, { $id: 'RefundData', additionalProperties: true })
 
-/** The answer's data: truncated in the docs, so decided here (README "Refunds"). */
+/** The answer's data: truncated in the docs, so decided here (README "Queries and refunds"). */
 export const RefundAnswerSchema = Type.Object({
   order_id: Type.String({ description: 'The refund\'s id: query it with STATUS_QUERY' }),
   ori_order_id: Type.String({ description: 'The refunded order' }),
