@@ -15,9 +15,14 @@ import { startReceiver, type Receiver } from './helpers/receiver.js'
 const passivePay = (app: FastifyInstance, data: DataObject) => callAction(app, 'PASSIVEPAY', '1.0', data)
 
 /** The callbacks the receiver got once deliveries settle, opened. */
-async function callbacksOf (app: FastifyInstance, receiver: Receiver): Promise<Array<{ rsp_code: string, inner: DataObject }>> {
+type Asserts = Pick<typeof t, 'equal'>
+
+/** The one callback the receiver got, opened; asserts there was exactly one. */
+async function onlyCallback (t: Asserts, app: FastifyInstance, receiver: Receiver): Promise<{ rsp_code: string, inner: DataObject }> {
   await app.sandbox.idle()
-  return receiver.received.map(({ body }) => ({ rsp_code: body.rsp_code!, inner: open({ data: body.data!, md5: body.md5! }, MERCHANT.sign_key) }))
+  const callbacks = receiver.received.map(({ body }) => ({ rsp_code: body.rsp_code!, inner: open({ data: body.data!, md5: body.md5! }, MERCHANT.sign_key) }))
+  t.equal(callbacks.length, 1, 'one callback')
+  return callbacks[0]!
 }
 
 t.test('a scanned WeChat code pays at once: SUCCESS with the order data and a SUCCESS callback', async (t) => {
@@ -45,9 +50,7 @@ t.test('a scanned WeChat code pays at once: SUCCESS with the order data and a SU
   t.equal(order.sale_num, 'TILL3-0042')
   t.same(order.response, answer.data, 'the stored answer is the one sent')
   t.same(order.details, { auth_code: WECHAT_CODE, buyer_login_id: '139****6789' })
-  const callbacks = await callbacksOf(app, receiver)
-  t.equal(callbacks.length, 1, 'one callback')
-  const callback = callbacks[0]!
+  const callback = await onlyCallback(t, app, receiver)
   t.equal(callback.rsp_code, 'SUCCESS')
   t.equal(callback.inner.order_id, 'POS0001')
   t.equal(callback.inner.amount, '2500')
@@ -116,9 +119,7 @@ t.test('a magic amount ending in 01 declines: FAIL with the data, order fail, FA
   t.equal(answer.data!.total_amount, '2501')
   t.notOk('trade_time' in answer.data!, 'never paid, no trade_time')
   t.equal(store.orders.find(MERCHANT.merchant_id, 'POS0001')!.status, 'fail')
-  const callbacks = await callbacksOf(app, receiver)
-  t.equal(callbacks.length, 1, 'one callback')
-  const callback = callbacks[0]!
+  const callback = await onlyCallback(t, app, receiver)
   t.equal(callback.rsp_code, 'FAIL')
   t.equal(callback.inner.order_id, 'POS0001')
   t.equal(callback.inner.amount, '2501')
@@ -147,9 +148,7 @@ t.test('a declining auth code: FAIL with a reason and a FAIL callback', async (t
   const answer = await passivePay(app, passivePayData({ auth_code: '130000000000000001', call_back_url: receiver.url }))
   t.equal(answer.body.rsp_code, 'FAIL')
   t.equal(answer.body.rsp_msg, 'failure. the wallet declined auth_code 130000000000000001 (a magic code of outcomes.json)')
-  const callbacks = await callbacksOf(app, receiver)
-  t.equal(callbacks.length, 1, 'one callback')
-  const callback = callbacks[0]!
+  const callback = await onlyCallback(t, app, receiver)
   t.equal(callback.rsp_code, 'FAIL')
   t.equal(callback.inner.order_id, 'POS0001')
   t.equal(callback.inner.amount, '2500')
@@ -175,9 +174,7 @@ t.test('a processing auth code: PROCESSING, then the scheduler pays it 5 s later
   t.equal(order.status, 'success')
   t.equal(order.finish_time, '20260115120005')
   t.equal((await statusQuery(app, 'POS0001')).data!.order_status, 'success')
-  const callbacks = await callbacksOf(app, receiver)
-  t.equal(callbacks.length, 1, 'one callback')
-  const callback = callbacks[0]!
+  const callback = await onlyCallback(t, app, receiver)
   t.equal(callback.rsp_code, 'SUCCESS')
   t.equal(callback.inner.order_id, 'POS0001')
   t.equal(callback.inner.amount, '2500')
@@ -201,9 +198,7 @@ t.test('a password auth code: PWD_INCORRECT, the order waits until paid through 
   t.equal(receiver.received.length, 0, 'no callback while waiting')
   await payNow(app, 'POS0001')
   t.equal(order.status, 'success')
-  const callbacks = await callbacksOf(app, receiver)
-  t.equal(callbacks.length, 1, 'one callback')
-  const callback = callbacks[0]!
+  const callback = await onlyCallback(t, app, receiver)
   t.equal(callback.rsp_code, 'SUCCESS')
   t.equal(callback.inner.order_id, 'POS0001')
 })

@@ -7,7 +7,6 @@ import { PAYER_CHOICES, type PayerChoice } from '../orders/payer-choice.js'
 import { returnTarget } from '../orders/return-to-merchant.js'
 import { renderCheckoutPage, type CheckoutView } from '../pages/checkout-page.js'
 import { renderNotFound } from '../pages/unionpay-page.js'
-import { checkoutPagePath } from '../protocol/actions/prepay-init.js'
 import { CHECKOUT_METHODS, type CheckoutMethod } from '../protocol/actions/prepay-query.js'
 import { beijingTime } from '../time.js'
 import type { HostedDeps } from './hosted-deps.js'
@@ -66,7 +65,7 @@ function applyChoice (deps: HostedDeps, order: Order, choice: PayerChoice, metho
  * browser to `redirect_url` with `total_fee`, `trade_no`, `out_trade_no` and `trade_status`.
  */
 export function registerCheckoutPage (app: FastifyInstance, deps: HostedDeps): void {
-  const path = checkoutPagePath(':token')
+  const path = '/sandbox/pay/checkout/:token'
   const merchantName = (order: Order) => deps.merchants.get(order.merchant_id)?.name ?? order.merchant_id
   const selectedOf = (selected: Selected | undefined) => selected === 'NONE' ? undefined : selected
 

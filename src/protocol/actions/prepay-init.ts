@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { GatewayError } from '../../errors.js'
+import { payerPagePath } from '../../orders/order.js'
 import { commitOrder, draftOrder } from '../../orders/create-order.js'
 import { beijingTime } from '../../time.js'
 import { defineAction, type ActionContext } from '../action.js'
@@ -12,9 +13,6 @@ import { requireEnvelopeMerchant, requireMerchantCurrency } from './rules.js'
 export const MAX_DURATION_SECONDS = 7 * 24 * 60 * 60
 
 export const CURRENCIES = ['CAD', 'USD', 'CNY'] as const
-
-/** The hosted checkout page of PREPAY_INIT's `payinfo`; the merchant may append `selected=`. */
-export const checkoutPagePath = (token: string) => `/sandbox/pay/checkout/${token}`
 
 export const PrepayInitDataSchema = Type.Object({
   merchant_id: Type.String({ errorMessage: 'must be the merchant id of the envelope', description: 'Merchant ID, same as the envelope' }),
@@ -121,7 +119,7 @@ export default defineAction({
       details: checkoutDetails(data, createTime, expireTime),
       request: data
     })
-    order.code_url = `${ctx.baseUrl}${checkoutPagePath(order.page_token)}`
+    order.code_url = `${ctx.baseUrl}${payerPagePath(order)}`
     const answer = {
       payinfo: order.code_url,
       prepay_order_id: order.order_id,
