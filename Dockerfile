@@ -1,8 +1,10 @@
-# ottpay-sandbox: a local OTT Pay gateway for CI. Build: docker build -t ottpay-sandbox .
-# Run:   docker run --rm -p 8080:8080 ottpay-sandbox
+# ottpay-sandbox: a local OTT Pay gateway for laptops and CI.
+#   docker build -t ottpay-sandbox .
+#   docker run --rm --init -p 8080:8080 ottpay-sandbox
+# The entrypoint is the CLI, so the image also seals and opens: docker run --rm -i ottpay-sandbox seal --key K < data.json
 
-# ---- build: compile TypeScript ----
-FROM node:22-bookworm-slim AS build
+# ---- build: compile TypeScript with the dev dependencies ----
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -10,8 +12,8 @@ COPY tsconfig.json ./
 COPY src ./src
 RUN npm run build
 
-# ---- runtime: production dependencies, compiled code, fixtures ----
-FROM node:22-bookworm-slim
+# ---- runtime: production dependencies, compiled code, fixtures; no compiler, no dev tools ----
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080 \
@@ -21,13 +23,16 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# Mount your own folder over /app/fixtures (or point FIXTURES_DIR elsewhere) to change merchants, outcomes, rates.
 COPY fixtures ./fixtures
+# The volume is created from this folder, so a fresh named volume is writable by the unprivileged user.
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 8080
-# Node's global fetch: no curl or wget in the slim image.
-HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=5 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# tini-like signal handling: run with `docker run --init` (or compose `init: true`) so SIGTERM reaches node.
-CMD ["node", "dist/server.js"]
+# Node's global fetch: the slim image has no curl or wget. PORT follows a `-e PORT=…` override.
+HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=5 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz',{signal:AbortSignal.timeout(2500)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# The server handles SIGTERM itself (finishes in-flight writes, exits 0); `--init` also reaps stray children.
+ENTRYPOINT ["node", "dist/cli.js"]
+CMD ["serve"]

@@ -1,15 +1,18 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import formbody from '@fastify/formbody'
-import { systemClock, type Clock } from './clock.js'
+import { createVirtualClock, systemClock, type Clock } from './clock.js'
 import type { Config } from './config.js'
 import type { Merchant } from './fixtures.js'
 import { createIds, type Ids } from './ids.js'
 import { createDispatcher } from './callbacks/dispatcher.js'
+import { createFaultRegistry } from './faults/registry.js'
 import { createMerchantDirectory } from './merchants.js'
 import { createPayments } from './orders/payments.js'
 import type { OutcomesFile } from './outcomes.js'
 import type { RatesFile } from './rates.js'
 import { createScheduler } from './scheduler.js'
+import { createTimeTravel, type Advance } from './time-travel.js'
+import { registerSandboxClock } from './routes/sandbox-clock.js'
 import { registerControlRoutes } from './routes/sandbox-control.js'
 import { registerCheckoutPage } from './routes/hosted-checkout.js'
 import { registerHostedLinks } from './routes/hosted-links.js'
@@ -23,9 +26,12 @@ import { registerHostedUnionPay } from './routes/hosted-unionpay.js'
 import { registerProcessRoutes, type BaseUrlOf } from './routes/process.js'
 import { registerSandboxMerchants } from './routes/sandbox-merchants.js'
 import { registerSandboxOrders } from './routes/sandbox-orders.js'
+import { registerSandboxReset } from './routes/sandbox-reset.js'
 import { registerSandboxRequests } from './routes/sandbox-requests.js'
+import { registerSandboxFaults } from './routes/sandbox-faults.js'
 import { registerAdminUi } from './routes/admin-ui.js'
 import type { Store } from './store/index.js'
+import type { Resettable } from './reset.js'
 
 /** Everything the app is built from. What varies between production and tests is injected here. */
 export interface AppOptions {
@@ -50,6 +56,8 @@ export interface AppOptions {
 export interface SandboxControls {
   tick(): Promise<void>
   idle(): Promise<void>
+  /** Moves the virtual clock forward, running what falls due on the way (POST /sandbox/api/clock/advance). */
+  advance(ms: number): Promise<Advance>
 }
 
 declare module 'fastify' {
@@ -84,9 +92,10 @@ export const LOG_SERIALIZERS = {
  */
 export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const { config, store } = options
-  const clock = options.clock ?? systemClock
+  // Tests inject a manual clock; the control API's virtual clock runs ahead of whichever base it gets.
+  const clock = createVirtualClock(options.clock ?? systemClock)
   const ids = options.ids ?? createIds()
-  const merchants = createMerchantDirectory(options.merchants)
+  const merchants = createMerchantDirectory(options.merchants, store)
   const logger = options.logger ?? { level: config.logLevel, redact: LOG_REDACT, serializers: LOG_SERIALIZERS }
 
   const app = Fastify({ logger, bodyLimit: config.bodyLimit, trustProxy: false })
@@ -106,6 +115,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   registerAdminAuth(app, config.adminToken)
 
   const outcomes = options.outcomes ?? { by_amount_suffix: {} }
+  const faults = createFaultRegistry(clock)
   const dispatcher = createDispatcher({
     store,
     clock,
@@ -113,7 +123,8 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     log: app.log,
     timeoutMs: config.callbackTimeoutMs,
     retrySchedule: config.callbackRetrySchedule,
-    concurrency: config.callbackConcurrency
+    concurrency: config.callbackConcurrency,
+    faults
   })
   const payments = createPayments({ store, clock, ids, merchants, outcomes, dispatcher })
   const scheduler = createScheduler({
@@ -127,13 +138,26 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     autopayAfterMs: config.autopayAfterMs,
     orderExpiryMs: config.orderExpiryMs
   })
-  app.decorate('sandbox', { tick: () => scheduler.tick(), idle: () => dispatcher.idle() })
+  const advance = createTimeTravel({ clock, scheduler, dispatcher })
+  app.decorate('sandbox', { tick: () => scheduler.tick(), idle: () => dispatcher.idle(), advance })
+
+  // What POST /sandbox/api/reset throws away; each part adds itself.
+  const resettables: Resettable[] = [{
+    // The virtual clock is shared by every merchant: only a full reset puts it back.
+    reset: (merchantId): Record<string, number> => {
+      if (merchantId !== undefined || clock.offset() === 0) return {}
+      clock.reset()
+      return { clock: 1 }
+    }
+  }]
 
   const rates = options.rates ?? { rates: {} }
   const baseUrlOf: BaseUrlOf = (request) => config.publicUrl ?? `${request.protocol}://${request.host}`
   registerHealthRoute(app)
   const requestLog = createRequestLog(config.requestLogSize, merchants)
-  registerProcessRoutes(app, { merchants, store, clock, ids, payments, rates, outcomes, requestLog }, baseUrlOf)
+  resettables.push(store, requestLog, merchants)
+  resettables.push(faults)
+  registerProcessRoutes(app, { merchants, store, clock, ids, payments, rates, outcomes, requestLog, faults }, baseUrlOf)
   registerHostedUnionPay(app, { store, merchants, payments })
   registerScanPage(app, { store, merchants, payments })
   const hosted = { store, merchants, payments, clock, ids, rates, outcomes, baseUrlOf }
@@ -143,6 +167,9 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   registerControlRoutes(app, { store, payments, dispatcher })
   registerSandboxRequests(app, requestLog)
   registerSandboxMerchants(app, merchants)
+  registerSandboxReset(app, resettables)
+  registerSandboxFaults(app, faults, merchants)
+  registerSandboxClock(app, clock, advance)
   registerAdminUi(app, { store, merchants, payments, dispatcher, requestLog, adminToken: config.adminToken, baseUrlOf })
 
   // Pending callbacks (also those left by a crash) and due autopay/expiry run on a timer from the start.

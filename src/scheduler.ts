@@ -28,6 +28,15 @@ export interface SchedulerOptions {
  */
 export interface Scheduler {
   tick(): Promise<void>
+  /** The earliest time after `now` at which something falls due (an order event or a callback attempt). */
+  nextDue(now: number): number | undefined
+}
+
+/** What will happen to an open order, and when: it closes unpaid at `expireAt` unless paid at `payAt` first. */
+interface Plan {
+  expireAt: number
+  expireReason: string
+  pay?: { at: number, reason: string }
 }
 
 export function createScheduler (options: SchedulerOptions): Scheduler {
@@ -36,33 +45,31 @@ export function createScheduler (options: SchedulerOptions): Scheduler {
   /** Magic `03` first, then the merchant's fixture `autopay_after`, then AUTOPAY_AFTER. */
   function autopayDelay (order: Order): number | undefined {
     const outcome = outcomeFor(options.outcomes, magicAmount(order))
-    if (outcome?.outcome === 'never_pay') return undefined
     if (outcome?.outcome === 'autopay') return parseDuration(outcome.after)
     const perMerchant = options.merchants.get(order.merchant_id)?.autopay_after
     if (typeof perMerchant === 'string') return parseDuration(perMerchant)
     return options.autopayAfterMs
   }
 
-  async function due (order: Order, now: number): Promise<void> {
-    const age = now - Date.parse(order.created_at)
-    if (order.expires_at !== undefined) {
-      // The order's own deadline (PREPAY_INIT `duration`) replaces ORDER_EXPIRY.
-      if (now >= Date.parse(order.expires_at)) {
-        await payments.expire(order, `expired unpaid at its expire time (${order.expires_at})`)
-        return
-      }
-    } else if (age >= options.orderExpiryMs) {
-      await payments.expire(order, `expired unpaid after ORDER_EXPIRY (${Math.round(options.orderExpiryMs / 1000)} s)`)
-      return
-    }
+  function plan (order: Order): Plan {
+    const created = Date.parse(order.created_at)
+    // The order's own deadline (PREPAY_INIT `duration`) replaces ORDER_EXPIRY.
+    const expiry = order.expires_at !== undefined
+      ? { expireAt: Date.parse(order.expires_at), expireReason: `expired unpaid at its expire time (${order.expires_at})` }
+      : { expireAt: created + options.orderExpiryMs, expireReason: `expired unpaid after ORDER_EXPIRY (${Math.round(options.orderExpiryMs / 1000)} s)` }
+    // A never-paid magic amount wins over every schedule: the order just waits for its expiry.
+    if (outcomeFor(options.outcomes, magicAmount(order))?.outcome === 'never_pay') return expiry
     if (order.pay_at !== undefined) {
-      // A never-paid magic amount wins over the payer's own schedule: the order just waits for its expiry.
-      if (outcomeFor(options.outcomes, magicAmount(order))?.outcome === 'never_pay') return
-      if (now >= Date.parse(order.pay_at)) await payments.pay(order, `paid by the payer at ${order.pay_at} (the order's own schedule)`)
-      return
+      return { ...expiry, pay: { at: Date.parse(order.pay_at), reason: `paid by the payer at ${order.pay_at} (the order's own schedule)` } }
     }
     const delay = autopayDelay(order)
-    if (delay !== undefined && age >= delay) await payments.pay(order, `paid automatically ${delay} ms after creation`)
+    return delay === undefined ? expiry : { ...expiry, pay: { at: created + delay, reason: `paid automatically ${delay} ms after creation` } }
+  }
+
+  async function due (order: Order, now: number): Promise<void> {
+    const { expireAt, expireReason, pay } = plan(order)
+    if (now >= expireAt) await payments.expire(order, expireReason)
+    else if (pay !== undefined && now >= pay.at) await payments.pay(order, pay.reason)
   }
 
   // The tick in progress: ticks never overlap, a new one waits for it.
@@ -84,6 +91,19 @@ export function createScheduler (options: SchedulerOptions): Scheduler {
     tick () {
       running = running.then(run, run)
       return running
+    },
+    nextDue (now) {
+      let next: number | undefined
+      const consider = (at: number) => { if (at > now && (next === undefined || at < next)) next = at }
+      for (const order of options.store.orders.listOpen()) {
+        const { expireAt, pay } = plan(order)
+        consider(expireAt)
+        if (pay !== undefined && pay.at < expireAt) consider(pay.at)
+      }
+      for (const delivery of options.store.callbacks.due(Number.POSITIVE_INFINITY)) {
+        if (delivery.next_attempt_at !== null) consider(delivery.next_attempt_at)
+      }
+      return next
     }
   }
 }

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path'
 import t from 'tap'
 import { StoreError } from '../src/errors.js'
-import type { Order } from '../src/orders/order.js'
+import type { Delivery } from '../src/callbacks/delivery.js'
+import type { Order, Refund } from '../src/orders/order.js'
 import { createStore } from '../src/store/index.js'
 import { activePayData, build, callGateway, envelope, MERCHANT } from './helpers/build.js'
 
@@ -226,4 +227,136 @@ t.test('a data file written by hand loads and is indexed', async (t) => {
   writeFileSync(file, JSON.stringify({ schema: 1, orders: [order('QC00000001', 'H1')] }))
   const store = await createStore(file)
   t.equal(store.orders.find('QC00000001', 'H1')?.page_token, 'page-QC00000001-H1')
+})
+
+function delivery (merchantId: string, orderId: string, id: string, extra: Partial<Delivery> = {}): Delivery {
+  return {
+    id,
+    merchant_id: merchantId,
+    order_id: orderId,
+    kind: 'payment',
+    url: 'https://merchant.example/callback',
+    body: {},
+    status: 'pending',
+    created_at: AT,
+    next_attempt_at: 0,
+    attempts: [],
+    simulate_timeouts: 0,
+    duplicate_of: null,
+    ...extra
+  }
+}
+
+const refund = (refundId: string): Refund => ({
+  refund_id: refundId,
+  amount: '50',
+  bizpay_order_id: 'WX0000000000000009',
+  at: AT,
+  finish_time: '20260115120000',
+  reason: 'test'
+})
+
+/** Two merchants, each with an open order, a paid order with a refund, and a pending callback. */
+async function twoMerchants (file: string) {
+  const store = await createStore(file)
+  for (const m of ['QC00000001', 'ON00000002']) {
+    await store.orders.insert(order(m, 'OPEN1'))
+    await store.orders.insert(order(m, 'PAID1', { status: 'success' }))
+    const paid = store.orders.find(m, 'PAID1')!
+    paid.status = 'partial_refunded'
+    paid.refunds = [refund('R1')]
+    await store.orders.save(paid)
+    await store.callbacks.insert([delivery(m, 'PAID1', `cb_${m}`)])
+  }
+  return store
+}
+
+t.test('reset(merchantId) forgets that merchant\'s orders, refunds and callbacks in every index and on disk', async (t) => {
+  const file = join(t.testdir(), 'sandbox.json')
+  const store = await twoMerchants(file)
+  t.same(await store.reset('QC00000001'), { orders: 2, refunds: 1, callbacks: 1 })
+
+  const check = (s: typeof store, label: string) => {
+    t.equal(s.orders.find('QC00000001', 'OPEN1'), undefined, `${label}: find`)
+    t.equal(s.orders.findRefund('QC00000001', 'R1'), undefined, `${label}: findRefund`)
+    t.notOk(s.orders.idTaken('QC00000001', 'PAID1'), `${label}: the order id is free`)
+    t.notOk(s.orders.idTaken('QC00000001', 'R1'), `${label}: the refund id is free`)
+    t.equal(s.orders.findByPageToken('page-QC00000001-OPEN1'), undefined, `${label}: page token`)
+    t.same(s.orders.findById('OPEN1').map((o) => o.merchant_id), ['ON00000002'], `${label}: findById`)
+    t.same(s.orders.list({ merchant_id: 'QC00000001' }), [], `${label}: list`)
+    t.same(s.orders.listOpen().map((o) => o.merchant_id), ['ON00000002'], `${label}: the scheduler sees only the other's open order`)
+    t.equal(s.callbacks.get('cb_QC00000001'), undefined, `${label}: callbacks.get`)
+    t.same(s.callbacks.forOrder('QC00000001', 'PAID1'), [], `${label}: forOrder`)
+    t.same(s.callbacks.due(Number.MAX_SAFE_INTEGER).map((d) => d.id), ['cb_ON00000002'], `${label}: due`)
+    t.equal(s.orders.count(), 2, `${label}: count`)
+    t.ok(s.orders.findRefund('ON00000002', 'R1'), `${label}: the other merchant's refund`)
+    t.ok(s.callbacks.get('cb_ON00000002'), `${label}: the other merchant's callback`)
+  }
+  check(store, 'memory')
+  check(await createStore(file), 'file')
+  t.same(await store.reset('QC00000001'), { orders: 0, refunds: 0, callbacks: 0 }, 'nothing left to remove')
+})
+
+t.test('reset() forgets every order, refund and callback, and keeps runtime merchants (the directory removes those)', async (t) => {
+  const file = join(t.testdir(), 'sandbox.json')
+  const store = await twoMerchants(file)
+  await store.merchants.insert({ ...MERCHANT, merchant_id: 'RT00000001' })
+  t.same(await store.reset(), { orders: 4, refunds: 2, callbacks: 2 })
+  for (const s of [store, await createStore(file)]) {
+    t.equal(s.orders.count(), 0)
+    t.same(s.orders.listOpen(), [])
+    t.same(s.callbacks.due(Number.MAX_SAFE_INTEGER), [])
+    t.notOk(s.orders.idTaken('ON00000002', 'R1'))
+    t.same(s.merchants.list().map((m) => m.merchant_id), ['RT00000001'])
+  }
+  await store.orders.insert(order('QC00000001', 'OPEN1'))
+  t.same(store.orders.listOpen().map((o) => o.order_id), ['OPEN1'], 'a reused id is a new order')
+})
+
+t.test('a payment that races a reset does not bring the order\'s refunds or callbacks back', async (t) => {
+  const store = await twoMerchants(join(t.testdir(), 'sandbox.json'))
+  const stale = store.orders.find('QC00000001', 'PAID1')!
+  await store.reset('QC00000001')
+  stale.refunds = [refund('R1'), refund('R2')]
+  await store.orders.save(stale)
+  t.notOk(store.orders.idTaken('QC00000001', 'R2'), 'a refund saved on a removed order takes no id')
+  await store.callbacks.insert([delivery('QC00000001', 'PAID1', 'cb_late'), delivery('ON00000002', 'PAID1', 'cb_live')])
+  t.equal(store.callbacks.get('cb_late'), undefined, 'a callback of a removed order is dropped')
+  t.ok(store.callbacks.get('cb_live'), 'a callback of a live order is kept')
+})
+
+t.test('runtime merchants are written to the file, removed and cleared; fixture data files without them still load', async (t) => {
+  const dir = t.testdir({ 'old.json': JSON.stringify({ schema: 1, orders: [order('QC00000001', 'H1')] }) })
+  const old = await createStore(join(dir, 'old.json'))
+  t.same(old.merchants.list(), [], 'a file written before runtime merchants (and callbacks) loads')
+  t.ok(old.orders.find('QC00000001', 'H1'))
+
+  const file = join(dir, 'sandbox.json')
+  const store = await createStore(file)
+  await store.merchants.insert({ ...MERCHANT, merchant_id: 'RT00000001' })
+  await store.merchants.insert({ ...MERCHANT, merchant_id: 'RT00000002' })
+  t.same((await createStore(file)).merchants.list().map((m) => m.merchant_id), ['RT00000001', 'RT00000002'])
+  t.equal(store.merchants.get('RT00000002')?.sign_key, MERCHANT.sign_key)
+  t.equal(await store.merchants.remove('RT00000001'), true)
+  t.equal(await store.merchants.remove('RT00000001'), false, 'removing twice finds nothing')
+  t.same((await createStore(file)).merchants.list().map((m) => m.merchant_id), ['RT00000002'])
+  t.equal(await store.merchants.clear(), 1)
+  t.same((await createStore(file)).merchants.list(), [])
+})
+
+t.test('a failed write of a runtime merchant leaves it out', async (t) => {
+  const dir = t.testdir()
+  const store = await createStore(join(dir, 'sandbox.json'))
+  blockWrites(dir, 'sandbox.json')
+  await t.rejects(store.merchants.insert({ ...MERCHANT, merchant_id: 'RT00000001' }), StoreError)
+  t.equal(store.merchants.get('RT00000001'), undefined)
+  t.same(store.merchants.list(), [])
+})
+
+t.test('a data file whose "merchants" is not an array is refused with a StoreError naming the file', async (t) => {
+  const dir = t.testdir({ 'bad.json': JSON.stringify({ schema: 1, orders: [], merchants: {} }) })
+  const file = join(dir, 'bad.json')
+  const err = await createStore(file).then(() => undefined, (e: unknown) => e)
+  t.type(err, StoreError)
+  t.equal((err as Error).message, `${file}: "merchants" is not an array`)
 })

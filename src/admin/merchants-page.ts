@@ -5,17 +5,20 @@ import { adminPage } from './layout.js'
 
 export interface MerchantsPageData {
   merchants: Merchant[]
+  /** Runtime merchants' keys were returned once, to the worker that created them: never revealed here. */
+  isRuntime: (merchantId: string) => boolean
   canLogOut: boolean
 }
 
-function keyCell (merchant: Merchant): string {
+function keyCell (merchant: Merchant, runtime: boolean): string {
   const id = escapeHtml(merchant.merchant_id)
+  if (runtime) return `<code id="key-masked-${id}">${escapeHtml(maskKey(merchant.sign_key))}</code> <span class="muted">(runtime merchant: the key was returned once, at creation)</span>`
   return `<code id="key-masked-${id}">${escapeHtml(maskKey(merchant.sign_key))}</code>
 <code id="key-full-${id}" hidden>${escapeHtml(merchant.sign_key)}</code>
 <button type="button" class="reveal" data-merchant="${id}" aria-pressed="false" aria-label="Reveal the sign key of ${id}" hidden>Reveal</button>`
 }
 
-function row (merchant: Merchant): string {
+function row (merchant: Merchant, runtime: boolean): string {
   return `<tr>
 <td><code>${escapeHtml(merchant.merchant_id)}</code></td>
 <td>${escapeHtml(merchant.name)}</td>
@@ -23,7 +26,7 @@ function row (merchant: Merchant): string {
 <td>${merchant.operators.map((o) => `<code>${escapeHtml(o)}</code>`).join(', ')}</td>
 <td>${merchant.autopay_after === undefined ? '—' : escapeHtml(merchant.autopay_after)}</td>
 <td>${merchant.mer_code === undefined ? '—' : `<code>${escapeHtml(merchant.mer_code)}</code>`}</td>
-<td>${keyCell(merchant)}</td>
+<td>${keyCell(merchant, runtime)}</td>
 </tr>`
 }
 
@@ -53,12 +56,13 @@ export function renderMerchantsPage (data: MerchantsPageData): string {
 <code>md5</code> is the uppercase MD5 of the data values sorted by key and concatenated, and <code>data</code> is
 encrypted with an AES key derived from that md5 and the sign key. <code>operator_id</code> must be one of the
 merchant's operators. Press Reveal to see a sign key; the control API gives them at
-<code>GET /sandbox/api/merchants?reveal=true</code>. These merchants come from the fixtures (<code>FIXTURES_DIR</code>).</p>
+<code>GET /sandbox/api/merchants?reveal=true</code>. These merchants come from the fixtures (<code>FIXTURES_DIR</code>), and from
+<code>POST /sandbox/api/merchants</code> at run time; a runtime merchant's key is only in the answer that created it.</p>
 <table>
 <caption class="muted">${data.merchants.length} merchant${data.merchants.length === 1 ? '' : 's'}</caption>
 <thead><tr><th scope="col">merchant_id</th><th scope="col">Name</th><th scope="col">Currency</th><th scope="col">Operators</th><th scope="col">Autopay after</th><th scope="col">merCode (links)</th><th scope="col">Sign key</th></tr></thead>
 <tbody>
-${data.merchants.map(row).join('\n')}
+${data.merchants.map((m) => row(m, data.isRuntime(m.merchant_id))).join('\n')}
 </tbody>
 </table>
 ${REVEAL_SCRIPT}`)

@@ -1,5 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Clock } from '../clock.js'
+import { createCallbackFaults } from '../faults/callback-faults.js'
+import type { FaultRegistry } from '../faults/registry.js'
 import type { Store } from '../store/index.js'
 import type { Attempt, Delivery } from './delivery.js'
 
@@ -14,6 +16,8 @@ export interface DispatcherOptions {
   retrySchedule: readonly number[]
   /** How many callbacks may be in flight at once. */
   concurrency: number
+  /** Armed faults (POST /sandbox/api/faults): callbacks delayed, duplicated or sent out of order. */
+  faults?: FaultRegistry
 }
 
 export interface Dispatcher {
@@ -48,6 +52,7 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
   const inFlight = new Set<string>()
   const queue: Delivery[] = []
   let waiters: Array<() => void> = []
+  const faults = createCallbackFaults({ store, clock, faults: options.faults, log })
 
   function settleWaiters (): void {
     if (inFlight.size > 0 || queue.length > 0) return
@@ -111,10 +116,20 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
 
   async function deliver (delivery: Delivery): Promise<void> {
     try {
+      if (store.callbacks.get(delivery.id) === undefined) {
+        log.info({ delivery: delivery.id }, 'callback skipped: no longer in the outbox (reset)')
+        return
+      }
+      if (delivery.attempts.length === 0 && !await faults.beforeFirstAttempt(delivery)) return
       const record = await attempt(delivery)
       conclude(delivery, record)
+      if (record.delivered && faults.duplicateDue(delivery)) {
+        // The same notification once more: same id header, the next attempt number; it stays delivered.
+        delivery.attempts.push(await attempt(delivery))
+      }
       await store.callbacks.save(delivery)
       log.info({ delivery: delivery.id, attempt: record.n, status: record.status, error: record.error }, 'callback attempt')
+      if (await faults.sent(delivery)) runDue()
     } catch (err) {
       log.error({ err, delivery: delivery.id }, 'callback delivery failed unexpectedly')
     }
@@ -134,15 +149,17 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
     settleWaiters()
   }
 
+  function runDue (): void {
+    const now = clock.now()
+    const queued = new Set(queue.map((d) => d.id))
+    for (const delivery of store.callbacks.due(now)) {
+      if (!inFlight.has(delivery.id) && !queued.has(delivery.id)) queue.push(delivery)
+    }
+    pump()
+  }
+
   return {
-    runDue () {
-      const now = clock.now()
-      const queued = new Set(queue.map((d) => d.id))
-      for (const delivery of store.callbacks.due(now)) {
-        if (!inFlight.has(delivery.id) && !queued.has(delivery.id)) queue.push(delivery)
-      }
-      pump()
-    },
+    runDue,
     async redeliver (delivery) {
       const record = await attempt(delivery)
       const wasDelivered = delivery.status === 'delivered'

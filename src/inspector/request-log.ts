@@ -16,7 +16,8 @@ export interface RequestLog {
   record(exchange: GatewayExchange): RequestLogEntry | undefined
   list(filter?: RequestLogFilter): RequestLogEntry[]
   get(id: string): RequestLogEntry | undefined
-  clear(): void
+  /** Forgets every entry, or only `merchantId`'s (POST /sandbox/api/reset). Ids keep counting, so a `req_N` seen before never names another call. */
+  reset(merchantId?: string): { requests: number }
   readonly size: number
 }
 
@@ -52,6 +53,10 @@ export function createRequestLog (size: number, merchants: MerchantDirectory): R
       return matches
     },
     get: (id) => entries.find((e) => e.id === id),
-    clear () { entries = [] }
+    reset (merchantId) {
+      const before = entries.length
+      entries = merchantId === undefined ? [] : entries.filter((e) => e.merchant_id !== merchantId)
+      return { requests: before - entries.length }
+    }
   }
 }

@@ -1,11 +1,11 @@
 import { GatewayError } from '../errors.js'
 import { isPaidStatus } from './lifecycle.js'
-import type { Order, Refund } from './order.js'
+import type { Order, OrderStatus, Refund } from './order.js'
 
 /** What a query answers about an order or a refund (STATUS_QUERY's fields; CC_QUERYPAY reuses them). */
 export interface QueryView {
   order_id: string
-  order_status: string
+  order_status: OrderStatus
   bizpay_order_id: string
   amount: string
   tip: string

@@ -56,6 +56,10 @@ export function registerErrorHandler (app: FastifyInstance): void {
     }
     if (surfaceOf(request) === 'page') return sendPageError(err, request, reply)
     if (err instanceof ApiError) return reply.code(err.statusCode).send({ error: err.code, message: err.message })
+    if (err instanceof StoreError) {
+      request.log.error({ err }, 'store write failed')
+      return reply.code(500).send({ error: 'DB_ERROR', message: `the change could not be saved (${err.message})` })
+    }
     const fastifyError = err as FastifyError
     if (fastifyError.statusCode !== undefined && fastifyError.statusCode < 500) {
       return reply.code(fastifyError.statusCode).send({ error: 'BAD_REQUEST', message: fastifyError.message })

@@ -147,7 +147,7 @@ function registerMerchantsPage (app: FastifyInstance, deps: AdminUiDeps): void {
   app.get('/sandbox/merchants', {
     config: PAGE,
     schema: schema('Admin UI: the merchants, operators and (masked) sign keys')
-  }, async (_request, reply) => reply.type(HTML).send(renderMerchantsPage({ merchants: deps.merchants.list(), canLogOut: deps.adminToken !== undefined })))
+  }, async (_request, reply) => reply.type(HTML).send(renderMerchantsPage({ merchants: deps.merchants.list(), isRuntime: (id) => deps.merchants.isRuntime(id), canLogOut: deps.adminToken !== undefined })))
 }
 
 function registerLogin (app: FastifyInstance, token: string | undefined): void {

@@ -1,4 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { GatewayError } from '../errors.js'
+import type { Fault } from '../faults/fault.js'
+import { createLateAnswers } from '../faults/late-answers.js'
+import { faultNote } from '../faults/notes.js'
+import type { FaultRegistry } from '../faults/registry.js'
+import { spoilAnswer, statusBody } from '../faults/spoil-answer.js'
 import type { RequestLog } from '../inspector/request-log.js'
 import { RequestEnvelopeSchema, ResponseEnvelopeSchema } from '../protocol/envelope.js'
 import { processEnvelope, type GatewayDeps, type GatewayTrace } from '../protocol/gateway.js'
@@ -10,6 +16,11 @@ export const GATEWAY_PATHS = ['/processV2', '/process', '/processV3'] as const
 /** The origin for absolute URLs in answers: PUBLIC_URL, or the origin the client used to reach the sandbox. */
 export type BaseUrlOf = (request: { protocol: string, host: string }) => string
 
+export interface ProcessDeps extends GatewayDeps {
+  requestLog: RequestLog
+  faults: FaultRegistry
+}
+
 function parseReply (payload: unknown): Record<string, unknown> {
   if (typeof payload !== 'string') return {}
   try {
@@ -20,9 +31,77 @@ function parseReply (payload: unknown): Record<string, unknown> {
   }
 }
 
-export function registerProcessRoutes (app: FastifyInstance, deps: GatewayDeps & { requestLog: RequestLog }, baseUrlOf: BaseUrlOf): void {
+/** A field of the envelope as sent, before any validation: what faults match on. */
+function envelopeText (body: unknown, field: string): string | undefined {
+  const value = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[field] : undefined
+  return typeof value === 'string' ? value : undefined
+}
+
+/** The answer a rejection would have had, for the log of a request whose connection a fault dropped. */
+function answerOf (err: unknown, request: FastifyRequest): Record<string, unknown> {
+  if (err instanceof GatewayError) return { rsp_code: err.code, rsp_msg: err.message }
+  request.log.error({ err }, 'unexpected error on the gateway')
+  return { rsp_code: 'SYSTEM_ERROR', rsp_msg: 'unexpected sandbox error; see the sandbox log' }
+}
+
+const TEXT = 'text/plain; charset=utf-8'
+
+/** An injected HTTP status in place of the gateway's answer (the route's schema types only 200). */
+function answerStatus (reply: FastifyReply, status: number, faultId: string): FastifyReply {
+  return reply.code(status).type(TEXT).send(statusBody(status, faultId))
+}
+
+export function registerProcessRoutes (app: FastifyInstance, deps: ProcessDeps, baseUrlOf: BaseUrlOf): void {
   // The trace of each request, for the inspector; requests that never reach the handler have none.
   const traces = new WeakMap<FastifyRequest, GatewayTrace>()
+  // The fault that fired on a request, if one did.
+  const faultOf = new WeakMap<FastifyRequest, Fault>()
+  const late = createLateAnswers()
+  // Delayed answers go out at once on close: server.close() would otherwise wait for them (up to 2 minutes).
+  app.addHook('preClose', async () => late.release())
+
+  function record (request: FastifyRequest, path: string, httpStatus: number, reply: Record<string, unknown>): void {
+    try {
+      deps.requestLog.record({ path, httpStatus, at: new Date(deps.clock.now()).toISOString(), body: request.body, trace: traces.get(request), reply })
+    } catch (err) {
+      // The inspector is a diagnostic aid: its failure must never change what the merchant receives.
+      request.log.error({ err }, 'request log entry failed')
+    }
+  }
+
+  /** Closes the connection without an answer; `process` first runs the request (the order exists). */
+  async function drop (request: FastifyRequest, reply: FastifyReply, path: string, trace: GatewayTrace, process: boolean): Promise<FastifyReply> {
+    let answer: Record<string, unknown> = {}
+    if (process) {
+      try {
+        answer = { ...await processEnvelope(request.body, deps, baseUrlOf(request), trace) }
+      } catch (err) {
+        answer = answerOf(err, request)
+      }
+    }
+    // http_status 0 in the log: nothing was answered.
+    record(request, path, 0, answer)
+    reply.hijack()
+    reply.raw.destroy()
+    return reply
+  }
+
+  /** What a fired fault does to the answer on its way out; the log keeps the real answer and the fault's note. */
+  async function alterAnswer (request: FastifyRequest, reply: FastifyReply, fault: Fault, payload: unknown): Promise<unknown> {
+    const effect = fault.effect
+    if (effect.type === 'status' && effect.when === 'after') {
+      reply.code(effect.status).type(TEXT)
+      return statusBody(effect.status, fault.id)
+    }
+    if (effect.type === 'delay') await late.wait(effect.ms)
+    if (effect.type === 'corrupt') {
+      const merchant = deps.merchants.get(traces.get(request)?.merchant_id ?? '')
+      const spoiled = merchant === undefined ? undefined : spoilAnswer(parseReply(payload), effect.target, merchant.sign_key)
+      if (spoiled !== undefined) return JSON.stringify(spoiled)
+    }
+    return payload
+  }
+
   for (const url of GATEWAY_PATHS) {
     app.post(url, {
       config: { surface: 'gateway' },
@@ -38,24 +117,34 @@ export function registerProcessRoutes (app: FastifyInstance, deps: GatewayDeps &
       validatorCompiler: () => () => true,
       // Every answer, success or rejection (including those of the error handler), goes to the request log.
       onSend: async (request, reply, payload) => {
-        try {
-          deps.requestLog.record({
-            path: url,
-            httpStatus: reply.statusCode,
-            at: new Date(deps.clock.now()).toISOString(),
-            body: request.body,
-            trace: traces.get(request),
-            reply: parseReply(payload)
-          })
-        } catch (err) {
-          // The inspector is a diagnostic aid: its failure must never change what the merchant receives.
-          request.log.error({ err }, 'request log entry failed')
+        const fault = faultOf.get(request)
+        const answer = parseReply(payload)
+        if (fault?.effect.type === 'status' && fault.effect.when === 'before') answer.rsp_msg = statusBody(fault.effect.status, fault.id).trim()
+        if (fault?.effect.type === 'corrupt' && typeof answer.data !== 'string') {
+          traces.get(request)?.warnings.push('the answer was a rejection with no sealed data to corrupt: it was sent as it was')
         }
-        return payload
+        record(request, url, fault?.effect.type === 'status' ? fault.effect.status : reply.statusCode, answer)
+        return fault === undefined ? payload : alterAnswer(request, reply, fault, payload)
       },
-      handler: async (request) => {
+      handler: async (request, reply) => {
         const trace: GatewayTrace = { warnings: [] }
         traces.set(request, trace)
+        const merchantId = envelopeText(request.body, 'merchant_id')
+        const action = envelopeText(request.body, 'action')
+        const fault = deps.faults.fire('gateway', merchantId, action)
+        if (fault === undefined) return processEnvelope(request.body, deps, baseUrlOf(request), trace)
+
+        faultOf.set(request, fault)
+        trace.warnings.push(faultNote(fault))
+        request.log.warn({ fault: fault.id, effect: fault.effect.type, merchant_id: merchantId, action }, 'fault fired')
+        const { effect } = fault
+        const before = (effect.type === 'status' || effect.type === 'drop') && effect.when === 'before'
+        if (before) {
+          // Not processed, so the pipeline names nothing: the log still shows who the request was from.
+          Object.assign(trace, { merchant_id: merchantId, action, version: envelopeText(request.body, 'version') })
+        }
+        if (effect.type === 'drop') return drop(request, reply, url, trace, !before)
+        if (effect.type === 'status' && before) return answerStatus(reply, effect.status, fault.id)
         return processEnvelope(request.body, deps, baseUrlOf(request), trace)
       }
     })

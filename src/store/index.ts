@@ -6,6 +6,9 @@ import type { Delivery } from '../callbacks/delivery.js'
 import { StoreError } from '../errors.js'
 import type { Order, OrderStatus, Refund } from '../orders/order.js'
 import { defaultData, type Data } from './data.js'
+import { createMerchantRepository, type MerchantRepository } from './merchant-repository.js'
+
+export type { MerchantRepository } from './merchant-repository.js'
 
 export interface OrderFilter {
   merchant_id?: string
@@ -44,9 +47,20 @@ export interface CallbackRepository {
   due(now: number): Delivery[]
 }
 
+/** What a reset threw away, by kind. */
+export type StoreReset = Record<'orders' | 'refunds' | 'callbacks', number>
+
 export interface Store {
   orders: OrderRepository
   callbacks: CallbackRepository
+  /** Runtime merchants only: fixture merchants live in FIXTURES_DIR, never in the data file. */
+  merchants: MerchantRepository
+  /**
+   * Forgets every order with its refunds and callbacks, or only `merchantId`'s (POST /sandbox/api/reset); the
+   * merchants stay. Resolves once the change is on disk. Ids become free again and a removed callback is gone
+   * from `callbacks.get`, so nothing of it is sent any more.
+   */
+  reset(merchantId?: string): Promise<StoreReset>
   /** Where the data lives: a file path, or `:memory:`. */
   location: string
   close(): Promise<void>
@@ -66,8 +80,12 @@ async function openLow (location: string): Promise<Low<Data>> {
   if (db.data === null || typeof db.data !== 'object' || !Array.isArray(db.data.orders)) {
     throw new StoreError(`${location}: is not a sandbox data file (no "orders" array)`)
   }
-  // Files written before the callback outbox existed have no "callbacks" array.
+  // Files written before the callback outbox (or runtime merchants) existed have no such array.
   db.data.callbacks ??= []
+  db.data.merchants ??= []
+  for (const name of ['callbacks', 'merchants'] as const) {
+    if (!Array.isArray(db.data[name])) throw new StoreError(`${location}: "${name}" is not an array`)
+  }
   return db
 }
 
@@ -129,8 +147,9 @@ export async function createStore (location: string): Promise<Store> {
     },
     async save (order) {
       // Indexed before the write so that a concurrent REFUND cannot take the same id while this one is written;
-      // a refund that did not reach the disk is not acknowledged, so its id is free again.
-      const added = indexRefunds(order)
+      // a refund that did not reach the disk is not acknowledged, so its id is free again. An order a reset
+      // removed while it was being changed stays forgotten: its refunds must not take ids back.
+      const added = byKey.get(key(order.merchant_id, order.order_id)) === order ? indexRefunds(order) : []
       try {
         await persist()
       } catch (err) {
@@ -157,7 +176,9 @@ export async function createStore (location: string): Promise<Store> {
   }
 
   const callbacks: CallbackRepository = {
-    async insert (deliveries) {
+    async insert (given) {
+      // A payment that raced a reset (a scheduler tick, a payer page) must not revive the order's callbacks.
+      const deliveries = given.filter((d) => byKey.has(key(d.merchant_id, d.order_id)))
       for (const delivery of deliveries) {
         db.data.callbacks.push(delivery)
         byDelivery.set(delivery.id, delivery)
@@ -177,9 +198,34 @@ export async function createStore (location: string): Promise<Store> {
     due: (now) => db.data.callbacks.filter((d) => d.status === 'pending' && d.next_attempt_at !== null && d.next_attempt_at <= now)
   }
 
+  async function reset (merchantId?: string): Promise<StoreReset> {
+    const gone = (item: { merchant_id: string }) => merchantId === undefined || item.merchant_id === merchantId
+    const orderList = db.data.orders.filter(gone)
+    const deliveryList = db.data.callbacks.filter(gone)
+    let refunds = 0
+    for (const order of orderList) {
+      byKey.delete(key(order.merchant_id, order.order_id))
+      byToken.delete(order.page_token)
+      // The scheduler reads `open`: a removed order must never be paid or expired (and so never notified).
+      open.delete(order)
+      for (const refund of order.refunds ?? []) {
+        byRefund.delete(key(order.merchant_id, refund.refund_id))
+        refunds += 1
+      }
+    }
+    for (const delivery of deliveryList) byDelivery.delete(delivery.id)
+    if (orderList.length > 0) db.data.orders = db.data.orders.filter((order) => !gone(order))
+    if (deliveryList.length > 0) db.data.callbacks = db.data.callbacks.filter((delivery) => !gone(delivery))
+    // If the write fails, memory already forgot them; the next successful write brings the file in line.
+    if (orderList.length > 0 || deliveryList.length > 0) await persist()
+    return { orders: orderList.length, refunds, callbacks: deliveryList.length }
+  }
+
   return {
     orders,
     callbacks,
+    merchants: createMerchantRepository(() => db.data, persist),
+    reset,
     location,
     async close () {
       // lowdb has no handle to release; a last write makes sure nothing queued is left behind.

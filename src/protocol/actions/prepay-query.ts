@@ -35,7 +35,7 @@ export const PrepayQueryAnswerSchema = Type.Object({
   tip: cents('Tip amount in cents'),
   shop_id: text('Store ID, as sent'),
   operator_id: text('Operator, as sent'),
-  status: Type.Union(['PROCESSING', 'SUCCESS', 'ORDERCLOSE'].map((s) => Type.Literal(s)), {
+  status: Type.Union((['PROCESSING', 'SUCCESS', 'ORDERCLOSE'] as const).map((s) => Type.Literal(s)), {
     description: 'PROCESSING (awaiting payment), SUCCESS (paid, also once refunded since), ORDERCLOSE (declined, cancelled or expired)'
   }),
   order_status: OrderStatusField,

@@ -1,0 +1,76 @@
+import type { FastifyBaseLogger } from 'fastify'
+import type { Delivery } from '../callbacks/delivery.js'
+import type { Clock } from '../clock.js'
+import type { Store } from '../store/index.js'
+import { faultNote } from './notes.js'
+import type { FaultRegistry } from './registry.js'
+
+export interface CallbackFaultsOptions {
+  store: Store
+  clock: Clock
+  faults: FaultRegistry | undefined
+  log: FastifyBaseLogger
+}
+
+/**
+ * Callback faults as the dispatcher meets them. A fault is looked up once per delivery, before its first
+ * attempt. `delay` and `out_of_order` only move the delivery's `next_attempt_at` (on disk, so a postponed or
+ * held callback stays in the outbox and still goes out after a restart, at the latest when that time comes);
+ * the virtual clock skips the wait like any retry.
+ */
+export interface CallbackFaults {
+  /** Fires the first matching callback fault; resolves false when the delivery must not go out now. */
+  beforeFirstAttempt(delivery: Delivery): Promise<boolean>
+  /** After an attempt the merchant acknowledged: true once if a `duplicate` fault asked for a second copy. */
+  duplicateDue(delivery: Delivery): boolean
+  /** After an attempt: the callbacks held for the same merchant fall due now. Resolves true when some did. */
+  sent(delivery: Delivery): Promise<boolean>
+}
+
+export function createCallbackFaults (options: CallbackFaultsOptions): CallbackFaults {
+  const { store, clock, log } = options
+  // Deliveries a fault was looked up for: a postponed one must not meet a second fault when it falls due.
+  const checked = new Set<string>()
+  const duplicates = new Set<string>()
+  // Held (out_of_order) deliveries by id, with their merchant, in the order they were held.
+  const held = new Map<string, string>()
+
+  return {
+    async beforeFirstAttempt (delivery) {
+      if (options.faults === undefined || checked.has(delivery.id)) return true
+      checked.add(delivery.id)
+      const action = store.orders.find(delivery.merchant_id, delivery.order_id)?.action
+      const fault = options.faults.fire('callback', delivery.merchant_id, action)
+      if (fault === undefined) return true
+      log.warn({ fault: fault.id, effect: fault.effect.type, delivery: delivery.id, merchant_id: delivery.merchant_id, order: delivery.order_id }, faultNote(fault))
+      const effect = fault.effect
+      if (effect.type === 'duplicate') duplicates.add(delivery.id)
+      if (effect.type !== 'delay' && effect.type !== 'out_of_order') return true
+      if (effect.type === 'out_of_order') held.set(delivery.id, delivery.merchant_id)
+      delivery.next_attempt_at = clock.now() + effect.ms
+      await store.callbacks.save(delivery)
+      return false
+    },
+    duplicateDue (delivery) {
+      return duplicates.delete(delivery.id)
+    },
+    async sent (delivery) {
+      checked.delete(delivery.id)
+      held.delete(delivery.id)
+      if (delivery.status !== 'pending') duplicates.delete(delivery.id)
+      let released = 0
+      for (const [id, merchantId] of held) {
+        if (merchantId !== delivery.merchant_id) continue
+        held.delete(id)
+        const waiting = store.callbacks.get(id)
+        // Gone (a reset) or sent meanwhile (a redelivery): nothing left to release.
+        if (waiting === undefined || waiting.status !== 'pending' || waiting.attempts.length > 0) continue
+        waiting.next_attempt_at = clock.now()
+        released += 1
+        log.info({ delivery: id, after: delivery.id }, 'held callback released after the merchant\'s next callback')
+      }
+      if (released > 0) await store.callbacks.save(delivery)
+      return released > 0
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import type { Dispatcher } from './callbacks/dispatcher.js'
+import type { VirtualClock } from './clock.js'
+import type { Scheduler } from './scheduler.js'
+
+export interface TimeTravelDeps {
+  clock: VirtualClock
+  scheduler: Scheduler
+  dispatcher: Dispatcher
+}
+
+export interface Advance {
+  /** Sandbox time before and after, ms since the epoch. */
+  from: number
+  to: number
+  /** How many due moments were run on the way (each autopay, expiry or callback attempt time). */
+  steps: number
+}
+
+/**
+ * Moves the virtual clock forward by `ms`, stopping at every moment something falls due on the way, in order:
+ * a retry scheduled 15 s after a failed attempt is tried at +15 s of sandbox time, and the retry it schedules
+ * is found on the next step. So advancing 6 h runs a whole retry schedule, as if the time had passed, in the
+ * time the HTTP attempts take.
+ */
+export function createTimeTravel (deps: TimeTravelDeps): (ms: number) => Promise<Advance> {
+  const { clock, scheduler, dispatcher } = deps
+  // One advance at a time: two tests advancing together would interleave their steps.
+  let running: Promise<unknown> = Promise.resolve()
+
+  async function runNow (): Promise<void> {
+    await scheduler.tick()
+    await dispatcher.idle()
+  }
+
+  async function advance (ms: number): Promise<Advance> {
+    const from = clock.now()
+    const to = from + ms
+    let steps = 0
+    await runNow()
+    for (let next = scheduler.nextDue(clock.now()); next !== undefined && next <= to; next = scheduler.nextDue(clock.now())) {
+      clock.jumpTo(next)
+      steps += 1
+      await runNow()
+    }
+    clock.jumpTo(to)
+    await runNow()
+    return { from, to: clock.now(), steps }
+  }
+
+  return (ms) => {
+    const result = running.then(() => advance(ms))
+    running = result.catch(() => undefined)
+    return result
+  }
+}
