@@ -60,8 +60,7 @@ export function createFaultRegistry (clock: Clock): FaultRegistry {
       return structuredClone(fault)
     },
     reset (merchantId): Record<string, number> {
-      const removed = clear(merchantId)
-      return removed === 0 ? {} : { faults: removed }
+      return { faults: clear(merchantId) }
     }
   }
 }
