@@ -138,16 +138,16 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     autopayAfterMs: config.autopayAfterMs,
     orderExpiryMs: config.orderExpiryMs
   })
-  const advance = createTimeTravel({ clock, scheduler, dispatcher })
+  const travel = createTimeTravel({ clock, scheduler, dispatcher })
+  const advance = travel.advance
   app.decorate('sandbox', { tick: () => scheduler.tick(), idle: () => dispatcher.idle(), advance })
 
   // What POST /sandbox/api/reset throws away; each part adds itself.
   const resettables: Resettable[] = [{
     // The virtual clock is shared by every merchant: only a full reset puts it back.
-    reset: (merchantId): Record<string, number> => {
-      if (merchantId !== undefined || clock.offset() === 0) return {}
-      clock.reset()
-      return { clock: 1 }
+    reset: async (merchantId): Promise<Record<string, number>> => {
+      if (merchantId !== undefined) return {}
+      return await travel.reset() ? { clock: 1 } : {}
     }
   }]
 

@@ -27,6 +27,13 @@ export type Merchant = Static<typeof MerchantSchema>
 
 const MerchantsFile = TypeCompiler.Compile(Type.Array(MerchantSchema, { minItems: 1 }))
 
+/** Checks merchants read from elsewhere (the data file's runtime merchants): the first problem, or undefined. */
+const RuntimeMerchants = TypeCompiler.Compile(Type.Array(MerchantSchema))
+export function merchantsProblem (value: unknown): string | undefined {
+  const error = RuntimeMerchants.Errors(value).First()
+  return error === undefined ? undefined : `${error.path || '(root)'} ${error.message}`
+}
+
 /** A broken fixture file; the message names the file. */
 export class FixtureError extends Error {
   constructor (message: string) {

@@ -78,6 +78,8 @@ export function createScheduler (options: SchedulerOptions): Scheduler {
   async function run (): Promise<void> {
     const now = clock.now()
     for (const order of options.store.orders.listOpen()) {
+      // A reset during this tick may have thrown the order away (and a new one may have taken its id).
+      if (options.store.orders.find(order.merchant_id, order.order_id) !== order) continue
       try {
         await due(order, now)
       } catch (err) {

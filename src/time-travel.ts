@@ -22,9 +22,15 @@ export interface Advance {
  * is found on the next step. So advancing 6 h runs a whole retry schedule, as if the time had passed, in the
  * time the HTTP attempts take.
  */
-export function createTimeTravel (deps: TimeTravelDeps): (ms: number) => Promise<Advance> {
+export interface TimeTravel {
+  advance(ms: number): Promise<Advance>
+  /** Back to real time, after any advance in progress (which would otherwise move the clock again after it). */
+  reset(): Promise<boolean>
+}
+
+export function createTimeTravel (deps: TimeTravelDeps): TimeTravel {
   const { clock, scheduler, dispatcher } = deps
-  // One advance at a time: two tests advancing together would interleave their steps.
+  // One advance (or reset) at a time: two tests advancing together would interleave their steps.
   let running: Promise<unknown> = Promise.resolve()
 
   async function runNow (): Promise<void> {
@@ -47,9 +53,18 @@ export function createTimeTravel (deps: TimeTravelDeps): (ms: number) => Promise
     return { from, to: clock.now(), steps }
   }
 
-  return (ms) => {
-    const result = running.then(() => advance(ms))
+  function serially<T> (run: () => Promise<T> | T): Promise<T> {
+    const result = running.then(run)
     running = result.catch(() => undefined)
     return result
+  }
+
+  return {
+    advance: (ms) => serially(() => advance(ms)),
+    reset: () => serially(() => {
+      const moved = clock.offset() !== 0
+      clock.reset()
+      return moved
+    })
   }
 }

@@ -33,6 +33,6 @@ t.test('the golden vectors ship as ottpay-sandbox/fixtures/crypto-vectors.json',
 
 t.test('package.json publishes dist and fixtures', async (t) => {
   const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { files: string[], type: string }
-  t.same(pkg.files, ['dist', 'fixtures'])
+  t.same(pkg.files, ['dist', '!dist/**/*.map', 'fixtures'], 'source maps stay out: they point at src/, which is not published')
   t.equal(pkg.type, 'module')
 })

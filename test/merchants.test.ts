@@ -1,10 +1,11 @@
-import { mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { open } from '../src/crypto/index.js'
 import type { Merchant } from '../src/fixtures.js'
 import { createMerchantDirectory, DEFAULT_OPERATOR } from '../src/merchants.js'
 import type { MerchantKeys } from '../src/merchant-keys.js'
+import { StoreError } from '../src/errors.js'
 import { createStore } from '../src/store/index.js'
 import { activePayData, build, callGateway, envelope, MERCHANT, OTHER_MERCHANT, T0 } from './helpers/build.js'
 import { createMerchant } from './helpers/runtime-merchant.js'
@@ -219,4 +220,16 @@ t.test('when no free id can be drawn, creating fails instead of reusing one', as
   const directory = createMerchantDirectory([{ ...MERCHANT, merchant_id: 'RT00000001' }], store, scripted(Array(200).fill('RT00000001'), []))
   await t.rejects(directory.create(), /no free merchant_id found in 100 tries/)
   t.same(store.merchants.list(), [])
+})
+
+t.test('a broken runtime merchant in the data file stops the start with a StoreError naming the file and the entry', async (t) => {
+  const dir = t.testdir()
+  for (const [merchants, where] of [[[null], '/0'], [[{ merchant_id: 'RT00000001', name: 'x' }], '/0']] as const) {
+    const file = join(dir, `bad-${where.length}-${JSON.stringify(merchants).length}.json`)
+    writeFileSync(file, JSON.stringify({ schema: 1, orders: [], callbacks: [], merchants }))
+    const err = await createStore(file).then(() => undefined, (e: unknown) => e)
+    t.type(err, StoreError)
+    t.match((err as Error).message, file)
+    t.match((err as Error).message, `"merchants"${where}`)
+  }
 })

@@ -69,6 +69,8 @@ t.test('npm pack ships dist/ and fixtures/, not src/ or test/', SLOW, async (t) 
     t.ok(paths.includes(path), `has ${path}`)
   }
   t.same(paths.filter((p) => /^(src|test|\.tap|data|node_modules)\//.test(p)), [], 'no sources, tests or local state')
+  t.same(paths.filter((p) => p.endsWith('.map')), [], 'no source maps (they point at src/, which is not shipped)')
+  t.ok(paths.includes('dist/client/index.d.ts'), 'types ship with the code')
 })
 
 t.test('installs in an empty project with its dependencies only', SLOW, async (t) => {

@@ -67,6 +67,11 @@ export function createPayments (deps: PaymentsDeps): Payments {
    * order is put back as it was, so memory never holds what the disk does not.
    */
   async function change<T> (order: Order, run: () => { result: T, deliveries: Delivery[] }): Promise<T> {
+    // An order a reset threw away (held by a scheduler tick or a payer page that started before it) is not the
+    // stored one any more, even when a new order has taken its id: it must not be paid or called back.
+    if (store.orders.find(order.merchant_id, order.order_id) !== order) {
+      throw new TransitionError('ORDER_CLOSED', `order ${order.order_id} of merchant ${order.merchant_id} was removed by a reset`)
+    }
     const before = structuredClone(order)
     try {
       const { result, deliveries } = run()

@@ -4,6 +4,7 @@ import { Low, Memory } from 'lowdb'
 import { JSONFile } from 'lowdb/node'
 import type { Delivery } from '../callbacks/delivery.js'
 import { StoreError } from '../errors.js'
+import { merchantsProblem } from '../fixtures.js'
 import type { Order, OrderStatus, Refund } from '../orders/order.js'
 import { defaultData, type Data } from './data.js'
 import { createMerchantRepository, type MerchantRepository } from './merchant-repository.js'
@@ -86,6 +87,10 @@ async function openLow (location: string): Promise<Low<Data>> {
   for (const name of ['callbacks', 'merchants'] as const) {
     if (!Array.isArray(db.data[name])) throw new StoreError(`${location}: "${name}" is not an array`)
   }
+  // Runtime merchants are the only entries the sandbox trusts without a request: a hand-edited one that is broken
+  // would fail later, far from its cause.
+  const problem = merchantsProblem(db.data.merchants)
+  if (problem !== undefined) throw new StoreError(`${location}: "merchants"${problem} (a runtime merchant is broken)`)
   return db
 }
 
@@ -137,10 +142,13 @@ export async function createStore (location: string): Promise<Store> {
       try {
         await persist()
       } catch (err) {
-        // Not on disk means not acknowledged: take it back out so memory and file agree.
-        db.data.orders.splice(db.data.orders.indexOf(order), 1)
-        byKey.delete(key(order.merchant_id, order.order_id))
-        byToken.delete(order.page_token)
+        // Not on disk means not acknowledged: take it back out so memory and file agree. By identity: a reset
+        // during the write may have replaced the array, or a new order may have taken the id since.
+        const at = db.data.orders.indexOf(order)
+        if (at >= 0) db.data.orders.splice(at, 1)
+        const k = key(order.merchant_id, order.order_id)
+        if (byKey.get(k) === order) byKey.delete(k)
+        if (byToken.get(order.page_token) === order) byToken.delete(order.page_token)
         open.delete(order)
         throw err
       }
