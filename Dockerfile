@@ -1,6 +1,6 @@
 # ottpay-sandbox: a local OTT Pay gateway for laptops and CI.
 #   docker build -t ottpay-sandbox .
-#   docker run --rm --init -p 8080:8080 ottpay-sandbox
+#   docker run --rm --init -p 8080:8080 -e ADMIN_TOKEN=choose-a-token ottpay-sandbox
 # The entrypoint is the CLI, so the image also seals and opens: docker run --rm -i ottpay-sandbox seal --key K < data.json
 
 # ---- build: compile TypeScript with the dev dependencies ----
@@ -14,6 +14,9 @@ RUN npm run build
 
 # ---- runtime: production dependencies, compiled code, fixtures; no compiler, no dev tools ----
 FROM node:24-bookworm-slim
+# HOST=0.0.0.0 makes the port reachable from outside the container, so the sandbox refuses to start without an
+# ADMIN_TOKEN (-e ADMIN_TOKEN=…): the control API and the admin UI pay orders and reveal sign keys. The gateway,
+# the payer pages, /healthz (the HEALTHCHECK below) and /docs need no token.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080 \

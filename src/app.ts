@@ -29,6 +29,7 @@ import { registerSandboxOrders } from './routes/sandbox-orders.js'
 import { registerSandboxReset } from './routes/sandbox-reset.js'
 import { registerSandboxRequests } from './routes/sandbox-requests.js'
 import { registerSandboxFaults } from './routes/sandbox-faults.js'
+import { registerSandboxStats } from './routes/sandbox-stats.js'
 import { registerAdminUi } from './routes/admin-ui.js'
 import type { Store } from './store/index.js'
 import type { Resettable } from './reset.js'
@@ -98,7 +99,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const merchants = createMerchantDirectory(options.merchants, store)
   const logger = options.logger ?? { level: config.logLevel, redact: LOG_REDACT, serializers: LOG_SERIALIZERS }
 
-  const app = Fastify({ logger, bodyLimit: config.bodyLimit, trustProxy: false })
+  const app = Fastify({ logger, bodyLimit: config.bodyLimit, trustProxy: false, requestTimeout: 30_000 })
 
   await app.register(formbody, { bodyLimit: config.bodyLimit })
   // Some clients send the JSON envelope as text/plain or with no content type at all; read it as JSON anyway.
@@ -124,7 +125,8 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     timeoutMs: config.callbackTimeoutMs,
     retrySchedule: config.callbackRetrySchedule,
     concurrency: config.callbackConcurrency,
-    faults
+    faults,
+    allowlist: config.callbackAllowlist
   })
   const payments = createPayments({ store, clock, ids, merchants, outcomes, dispatcher })
   const scheduler = createScheduler({
@@ -169,6 +171,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   registerSandboxMerchants(app, merchants)
   registerSandboxReset(app, resettables)
   registerSandboxFaults(app, faults, merchants)
+  registerSandboxStats(app, store, merchants)
   registerSandboxClock(app, clock, advance)
   registerAdminUi(app, { store, merchants, payments, dispatcher, requestLog, adminToken: config.adminToken, baseUrlOf })
 
@@ -178,9 +181,16 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onReady', async () => {
     if (interval > 0) timer = setInterval(() => { scheduler.tick().catch((err: unknown) => app.log.error({ err }, 'scheduler tick failed')) }, interval).unref()
   })
+  // preClose: fastify closes the server before the app's onClose, so a clock advance waiting on a hanging merchant
+  // would hold the shutdown; the dispatcher stops first and cuts what is in flight after a grace period.
+  let dispatcherClosed: Promise<void> | undefined
+  app.addHook('preClose', async () => {
+    clearInterval(timer)
+    dispatcherClosed = dispatcher.close()
+  })
   app.addHook('onClose', async () => {
     clearInterval(timer)
-    await dispatcher.idle()
+    await (dispatcherClosed ?? dispatcher.close())
   })
 
   return app

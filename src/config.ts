@@ -27,6 +27,22 @@ export interface Config {
   adminToken: string | undefined
   /** Gateway calls the request inspector keeps, newest first (REQUEST_LOG_SIZE); 0 keeps none. */
   requestLogSize: number
+  /** Orders kept at most (RETENTION_ORDERS): beyond it the oldest closed orders are pruned; 0 keeps every order. */
+  retentionOrders: number
+  /** Orders per segment file of the store (SEGMENT_ORDERS): the most that one write of an order change carries. */
+  segmentOrders: number
+  /** Hosts callbacks may be sent to (CALLBACK_ALLOWLIST); undefined: any host. */
+  callbackAllowlist: readonly AllowedHost[] | undefined
+}
+
+/** One CALLBACK_ALLOWLIST entry: `host`, `host:port`, `*.domain` or `*.domain:port`; IPv6 in brackets. */
+export interface AllowedHost {
+  /** Lowercase host name or IP address (IPv6 without brackets); for a wildcard, the domain after `*.`. */
+  host: string
+  /** `*.domain`: any name under the domain, at any depth (not the domain itself). */
+  subdomains: boolean
+  /** Only this port, when given; otherwise any. */
+  port: number | undefined
 }
 
 export const DEFAULT_RETRY_SCHEDULE = '15s,15s,30s,3m,10m,20m,30m,30m,30m,60m,3h,3h,3h,6h,6h'
@@ -102,6 +118,37 @@ function adminToken (env: NodeJS.ProcessEnv): string | undefined {
   return raw
 }
 
+/** Only these keep the control API on this machine; 0.0.0.0, a LAN address or a host name expose it. */
+export function isLoopback (host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1')
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(h)
+}
+
+/**
+ * The control API pays orders and the admin UI reveals sign keys: reachable from other machines, they need a
+ * token. Refusing to start is kinder than a sandbox anyone on the network can drive.
+ */
+function requireTokenOffLoopback (host: string, token: string | undefined): void {
+  if (token !== undefined || isLoopback(host)) return
+  throw new ConfigError(`HOST=${host} exposes the control API and the admin UI (which pay orders and reveal sign keys) beyond this machine; set ADMIN_TOKEN (8 to 256 printable characters) to protect them, or listen on 127.0.0.1`)
+}
+
+const ALLOWED_HOST = /^(\*\.)?([a-z0-9_-]+(?:\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\])(?::(\d{1,5}))?$/
+
+function callbackAllowlist (env: NodeJS.ProcessEnv): readonly AllowedHost[] | undefined {
+  const raw = env.CALLBACK_ALLOWLIST
+  if (raw === undefined || raw.trim() === '') return undefined
+  return Object.freeze(raw.split(',').map((part) => {
+    const entry = part.trim().toLowerCase().replace(/\.(?=:|$)/, '')
+    const match = ALLOWED_HOST.exec(entry)
+    const port = match?.[3] === undefined ? undefined : Number(match[3])
+    if (match === null || (port !== undefined && (port < 1 || port > 65535)) || (match[1] !== undefined && match[2]!.startsWith('['))) {
+      throw new ConfigError(`CALLBACK_ALLOWLIST must be a comma list of hosts such as localhost,127.0.0.1:3000,*.example.com; "${part.trim()}" is not one`)
+    }
+    return Object.freeze({ host: match[2]!.replace(/^\[(.*)\]$/, '$1'), subdomains: match[1] !== undefined, port })
+  }))
+}
+
 /** Reads and validates the configuration; throws a {@link ConfigError} naming the variable at fault. */
 export function loadConfig (env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const logLevel = text(env, 'LOG_LEVEL', 'info').toLowerCase()
@@ -110,7 +157,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, cwd = process.
   }
   const dbFile = text(env, 'DB_FILE', './data/sandbox.json')
   const fixturesDir = text(env, 'FIXTURES_DIR', './fixtures')
-  return Object.freeze({
+  const config: Config = Object.freeze({
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: text(env, 'HOST', '127.0.0.1'),
     publicUrl: publicUrl(env),
@@ -124,6 +171,11 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, cwd = process.
     autopayAfterMs: optionalDuration(env, 'AUTOPAY_AFTER'),
     orderExpiryMs: duration(env, 'ORDER_EXPIRY', '2h'),
     adminToken: adminToken(env),
-    requestLogSize: integer(env, 'REQUEST_LOG_SIZE', 500, 0, 100_000)
+    requestLogSize: integer(env, 'REQUEST_LOG_SIZE', 500, 0, 100_000),
+    retentionOrders: integer(env, 'RETENTION_ORDERS', 100_000, 0, 100_000_000),
+    segmentOrders: integer(env, 'SEGMENT_ORDERS', 1000, 10, 100_000),
+    callbackAllowlist: callbackAllowlist(env)
   })
+  requireTokenOffLoopback(config.host, config.adminToken)
+  return config
 }

@@ -8,10 +8,13 @@ import { FixtureError, loadFixtures } from './fixtures.js'
 import { StoreError } from './errors.js'
 import { createStore } from './store/index.js'
 
+/** The longest a shutdown may take: in-flight requests, callbacks (cut after their grace) and the last writes. */
+const SHUTDOWN_LIMIT_MS = 8000
+
 async function main (): Promise<void> {
   const config = loadConfig(process.env)
   const fixtures = await loadFixtures(config.fixturesDir)
-  const store = await createStore(config.dbFile)
+  const store = await createStore(config.dbFile, { segmentOrders: config.segmentOrders, retentionOrders: config.retentionOrders })
   const app = await buildApp({
     config,
     merchants: fixtures.merchants,
@@ -23,19 +26,35 @@ async function main (): Promise<void> {
 
   let closing = false
   const shutdown = (signal: string) => {
-    if (closing) return
+    if (closing) {
+      // A second Ctrl-C means "now": the data file is never half-written (atomic renames), only work is cut.
+      app.log.warn(`${signal} received again, exiting without waiting`)
+      process.exit(1)
+    }
     closing = true
     app.log.info(`${signal} received, finishing in-flight requests and writes`)
+    // Below Docker's 10 s before SIGKILL, so the sandbox says why it gave up instead of vanishing.
+    setTimeout(() => {
+      app.log.error(`shutdown took longer than ${SHUTDOWN_LIMIT_MS} ms, exiting with work still in flight`)
+      process.exit(1)
+    }, SHUTDOWN_LIMIT_MS).unref()
+    // Node closes idle keep-alive connections once, as closing starts; one busy then turns idle only after its
+    // answer, and would hold the close for the keep-alive timeout (72 s). Close each as soon as it is idle.
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 50)
     app.close()
+      .finally(() => clearInterval(sweep))
       .then(() => store.close())
-      .then(() => process.exit(0))
+      .then(() => {
+        app.log.info('stopped')
+        process.exit(0)
+      })
       .catch((err: unknown) => {
         app.log.error({ err }, 'shutdown failed')
         process.exit(1)
       })
   }
-  process.once('SIGINT', shutdown)
-  process.once('SIGTERM', shutdown)
+  process.on('SIGINT', shutdown)
+  process.on('SIGTERM', shutdown)
 
   const ids = fixtures.merchants.map((m) => m.merchant_id).join(', ')
   // One start line that says where it listens, where the data lives and which merchants exist.

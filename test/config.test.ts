@@ -32,7 +32,10 @@ t.test('defaults', async (t) => {
     autopayAfterMs: undefined,
     orderExpiryMs: 7200000,
     adminToken: undefined,
-    requestLogSize: 500
+    requestLogSize: 500,
+    callbackAllowlist: undefined,
+    retentionOrders: 100000,
+    segmentOrders: 1000
   })
   t.ok(Object.isFrozen(config))
 })
@@ -77,7 +80,8 @@ t.test('values are read, trimmed and resolved', async (t) => {
     FIXTURES_DIR: '/opt/fixtures',
     LOG_LEVEL: 'DEBUG',
     BODY_LIMIT: '2048',
-    PUBLIC_URL: 'https://sandbox.example:8443/base'
+    PUBLIC_URL: 'https://sandbox.example:8443/base',
+    ADMIN_TOKEN: 'exposed-needs-a-token'
   }, '/srv/app')
   t.equal(config.port, 0, 'PORT=0 picks a free port')
   t.equal(config.host, '0.0.0.0')
@@ -138,6 +142,38 @@ t.test('ADMIN_TOKEN and REQUEST_LOG_SIZE are read and checked, and the token nev
     t.notMatch(err.message, bad.trim())
   }
   t.throws(() => loadConfig({ REQUEST_LOG_SIZE: 'lots' }), { message: /^REQUEST_LOG_SIZE must be a whole number from 0 to 100000, got "lots"$/ })
+})
+
+t.test('a HOST other than loopback needs ADMIN_TOKEN: without it the start is refused, naming both', async (t) => {
+  for (const host of ['0.0.0.0', '::', '192.168.1.20', 'sandbox.internal', '[::]']) {
+    const err = configError({ HOST: host })
+    t.type(err, ConfigError, host)
+    t.equal(err?.message, `HOST=${host} exposes the control API and the admin UI (which pay orders and reveal sign keys) beyond this machine; set ADMIN_TOKEN (8 to 256 printable characters) to protect them, or listen on 127.0.0.1`)
+    t.equal(loadConfig({ HOST: host, ADMIN_TOKEN: 'a-long-enough-token' }).host, host, `${host} with a token starts`)
+  }
+  for (const host of ['127.0.0.1', '127.8.9.10', 'localhost', 'LOCALHOST', '::1', '[::1]', '::ffff:127.0.0.1']) {
+    t.equal(loadConfig({ HOST: host }).adminToken, undefined, `${host} is loopback: no token needed`)
+  }
+  t.throws(() => loadConfig({ HOST: '0.0.0.0', ADMIN_TOKEN: 'short' }), { message: /^ADMIN_TOKEN must be 8 to 256/ }, 'a bad token is named as such')
+  t.throws(() => loadConfig({ HOST: '0.0.0.0', PORT: 'abc' }), { message: /^PORT must be/ }, 'a bad variable is named first')
+})
+
+t.test('CALLBACK_ALLOWLIST: hosts, host:port, *.domain; a bad entry is named', async (t) => {
+  t.equal(loadConfig({ CALLBACK_ALLOWLIST: ' ' }).callbackAllowlist, undefined, 'blank: any host')
+  t.same(loadConfig({ CALLBACK_ALLOWLIST: 'localhost, 127.0.0.1:3000,*.Example.COM,*.shop.example:8443,[::1]:9000,merchant.example.' }).callbackAllowlist, [
+    { host: 'localhost', subdomains: false, port: undefined },
+    { host: '127.0.0.1', subdomains: false, port: 3000 },
+    { host: 'example.com', subdomains: true, port: undefined },
+    { host: 'shop.example', subdomains: true, port: 8443 },
+    { host: '::1', subdomains: false, port: 9000 },
+    { host: 'merchant.example', subdomains: false, port: undefined }
+  ])
+  for (const bad of ['http://merchant.example', 'merchant.example/cb', 'a,,b', 'host:0', 'host:70000', '*', '*.', 'ex*ample.com', '*.[::1]', 'user@host']) {
+    const err = configError({ CALLBACK_ALLOWLIST: bad })
+    t.type(err, ConfigError, bad)
+    t.match(err?.message, /^CALLBACK_ALLOWLIST must be a comma list of hosts such as localhost,127\.0\.0\.1:3000,\*\.example\.com; ".*" is not one$/, bad)
+  }
+  t.match(configError({ CALLBACK_ALLOWLIST: 'ok.example,bad/path' })?.message, /"bad\/path" is not one/, 'names the bad entry')
 })
 
 t.test('a bad LOG_LEVEL is refused with a message naming LOG_LEVEL', async (t) => {

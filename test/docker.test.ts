@@ -116,9 +116,25 @@ t.test('.dockerignore keeps node_modules, data and dist out, and nothing the Doc
   for (const source of copied) t.notOk(ignored.includes(source), `${source} reaches the build context`)
 })
 
-t.test('the image\'s command serves with the image\'s environment; its healthcheck passes, then fails once it stops', async (t) => {
+/** What `docker run -e ADMIN_TOKEN=…` passes: HOST=0.0.0.0 needs one. */
+const TOKEN = 'docker-admin-token'
+
+t.test('without ADMIN_TOKEN the image\'s command refuses to start, naming HOST and ADMIN_TOKEN', async (t) => {
   const dbFile = join(t.testdir({}), 'sandbox.json')
   const server = runImageCommand(command, { PORT: '0', DB_FILE: dbFile, FIXTURES_DIR: join(ROOT, 'fixtures') })
+  let output = ''
+  server.stdout!.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
+  server.stderr!.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
+  const code = await within(new Promise<number | null>((resolve) => server.on('close', resolve)), 'the refusing server to exit')
+  t.equal(code, 1, 'exit code 1')
+  t.match(output, /^ottpay-sandbox cannot start: HOST=0\.0\.0\.0 exposes the control API and the admin UI .*; set ADMIN_TOKEN/)
+  t.notMatch(output, /listening/, 'it never listened')
+  t.notMatch(output, /\n\s+at /, 'no stack trace')
+})
+
+t.test('the image\'s command serves with the image\'s environment; its healthcheck passes, then fails once it stops', async (t) => {
+  const dbFile = join(t.testdir({}), 'sandbox.json')
+  const server = runImageCommand(command, { PORT: '0', DB_FILE: dbFile, FIXTURES_DIR: join(ROOT, 'fixtures'), ADMIN_TOKEN: TOKEN })
   const exited = new Promise<number | null>((resolve) => server.on('close', resolve))
   t.teardown(async () => {
     if (server.exitCode === null && server.signalCode === null) server.kill('SIGKILL')
@@ -136,7 +152,10 @@ t.test('the image\'s command serves with the image\'s environment; its healthche
   })
   const listening = await within(port, 'the start line')
   t.match(output, new RegExp(`· data: ${dbFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} ·`), 'DB_FILE from the environment')
-  t.equal(await healthcheckExitCode(listening), 0, 'the healthcheck passes while it serves')
+  t.equal(await healthcheckExitCode(listening), 0, 'the healthcheck passes while it serves, with no token')
+  const api = `http://127.0.0.1:${listening}/sandbox/api/orders`
+  t.equal((await fetch(api, { signal: AbortSignal.timeout(5000) })).status, 401, 'the control API wants the token')
+  t.equal((await fetch(api, { headers: { 'x-admin-token': TOKEN }, signal: AbortSignal.timeout(5000) })).status, 200, 'and takes it')
 
   server.kill('SIGTERM')
   t.equal(await within(exited, 'the server to stop on SIGTERM'), 0, 'SIGTERM (docker stop): exit code 0')

@@ -1,4 +1,5 @@
-import t from 'tap'
+import type { FastifyBaseLogger } from 'fastify'
+import t, { type Test } from 'tap'
 import type { Dispatcher } from '../src/callbacks/dispatcher.js'
 import { createManualClock } from '../src/clock.js'
 import { createCounterIds } from '../src/ids.js'
@@ -12,9 +13,13 @@ import { startReceiver } from './helpers/receiver.js'
 // order with the same id again. These races are driven by hand here: the real tick's snapshot is reproduced.
 
 const idleDispatcher: Dispatcher = { runDue () {}, redeliver: async () => { throw new Error('not used') }, idle: async () => {} }
-const silentLog = { error () {}, warn () {}, info () {}, debug () {}, trace () {}, fatal () {}, child () { return silentLog }, level: 'silent', silent () {} } as never
+/** A logger that keeps its error calls: skipping a thrown-away order must not log one. */
+function recordingLog (errors: unknown[]): FastifyBaseLogger {
+  const log = { error: (e: unknown) => { errors.push(e) }, warn () {}, info () {}, debug () {}, trace () {}, fatal () {}, silent () {}, level: 'silent', child: () => log }
+  return log as unknown as FastifyBaseLogger
+}
 
-async function staleAndFresh (t: Parameters<typeof build>[0]) {
+async function staleAndFresh (t: Test) {
   const sandbox = await build(t)
   const { app, store } = sandbox
   await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'X' })))
@@ -50,7 +55,7 @@ t.test('a scheduler tick that started before a reset skips the thrown-away order
   // The tick's snapshot of open orders was taken before the reset: it still holds the stale object.
   const racing = { ...store, orders: { ...store.orders, listOpen: () => [stale, fresh] } }
   const errors: unknown[] = []
-  const log = { ...silentLog, error: (e: unknown) => { errors.push(e) } }
+  const log = recordingLog(errors)
   const scheduler = createScheduler({ store: racing, clock, merchants, outcomes: { by_amount_suffix: {} }, payments, dispatcher: idleDispatcher, log, autopayAfterMs: 1000, orderExpiryMs: 3_600_000 })
   clock.advance(1000)
   await scheduler.tick()

@@ -93,8 +93,9 @@ t.test('close() leaves a valid file behind', async (t) => {
   await store.orders.insert(order('QC00000001', 'C1'))
   await store.close()
   const data = JSON.parse(readFileSync(file, 'utf8'))
-  t.equal(data.schema, 1)
+  t.equal(data.schema, 2)
   t.equal(data.orders.length, 1)
+  t.same(data.segments, [])
 })
 
 t.test(':memory: keeps orders in memory and writes no file', async (t) => {

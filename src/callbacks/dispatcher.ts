@@ -1,5 +1,7 @@
+import { setMaxListeners } from 'node:events'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Clock } from '../clock.js'
+import type { AllowedHost } from '../config.js'
 import { createCallbackFaults } from '../faults/callback-faults.js'
 import type { FaultRegistry } from '../faults/registry.js'
 import type { Store } from '../store/index.js'
@@ -18,6 +20,8 @@ export interface DispatcherOptions {
   concurrency: number
   /** Armed faults (POST /sandbox/api/faults): callbacks delayed, duplicated or sent out of order. */
   faults?: FaultRegistry
+  /** Hosts callbacks may go to (CALLBACK_ALLOWLIST); undefined: any. */
+  allowlist?: readonly AllowedHost[]
 }
 
 export interface Dispatcher {
@@ -29,7 +33,22 @@ export interface Dispatcher {
   idle(): Promise<void>
 }
 
+/** The engine itself, with what only its owner (the app, on close) calls. */
+export interface DeliveryEngine extends Dispatcher {
+  /**
+   * Shutdown: starts nothing more, gives attempts in flight `graceMs` to finish, then cuts them. A cut attempt
+   * is recorded and its delivery stays pending, due at once, so it is sent again after a restart.
+   */
+  close(graceMs?: number): Promise<void>
+}
+
 const REPLY_BYTES = 512
+
+/** How long attempts in flight may go on once the sandbox shuts down. */
+export const CLOSE_GRACE_MS = 2000
+
+/** The error of an attempt cut by shutdown; such an attempt does not use up a retry of the schedule. */
+export const INTERRUPTED = 'interrupted: the sandbox shut down before the merchant answered; sent again after restart'
 
 /** Headers that identify the notification and the attempt, stable across retries and restarts. */
 export const NOTIFICATION_HEADER = 'x-ottpay-sandbox-notification-id'
@@ -42,20 +61,77 @@ function describeError (err: unknown, timeoutMs: number): string {
   return cause === undefined ? String(e.message ?? err) : `${e.message ?? 'fetch failed'} (${cause})`
 }
 
+/** True when CALLBACK_ALLOWLIST lets a callback go to this URL (the URL as WHATWG parses it, like fetch). */
+export function callbackAllowed (url: string, allowlist: readonly AllowedHost[] | undefined): boolean {
+  if (allowlist === undefined) return true
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return false
+  }
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '')
+  const port = Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80))
+  return allowlist.some((entry) =>
+    (entry.port === undefined || entry.port === port) &&
+    (entry.subdomains ? host.endsWith(`.${entry.host}`) : host === entry.host))
+}
+
+function hostOf (url: string): string {
+  try {
+    return new URL(url).host
+  } catch {
+    return url
+  }
+}
+
+/**
+ * The merchant's reply, up to `limit` bytes: a merchant that streams megabytes (or never ends its body) must not
+ * fill the sandbox's memory or hold the slot past the timeout.
+ */
+async function firstBytes (res: Response, limit: number): Promise<string> {
+  if (res.body === null) return ''
+  const reader = res.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  try {
+    while (size < limit) {
+      const { done, value } = await reader.read()
+      if (done) break
+      chunks.push(value)
+      size += value.byteLength
+    }
+  } finally {
+    reader.cancel().catch(() => undefined)
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8')
+}
+
 /**
  * The callback delivery engine: POSTs each pending delivery, records every attempt, and retries on the
  * schedule until the merchant answers 2xx. A hanging or failing merchant only ever holds one slot, for at most
  * the timeout; it never blocks the gateway or other deliveries.
  */
-export function createDispatcher (options: DispatcherOptions): Dispatcher {
+export function createDispatcher (options: DispatcherOptions): DeliveryEngine {
   const { store, clock, log } = options
   const inFlight = new Set<string>()
+  // Redeliveries asked for through the control API or the admin UI, outside the queue.
+  let redelivering = 0
   const queue: Delivery[] = []
   let waiters: Array<() => void> = []
+  // Aborted when the sandbox shuts down and the grace is over: cuts every attempt still waiting for a merchant.
+  const shutdown = new AbortController()
+  // One listener per attempt in flight (up to CALLBACK_CONCURRENCY): not a leak.
+  setMaxListeners(0, shutdown.signal)
+  let closing = false
   const faults = createCallbackFaults({ store, clock, faults: options.faults, log })
 
+  function busy (): boolean {
+    return inFlight.size > 0 || queue.length > 0 || redelivering > 0
+  }
+
   function settleWaiters (): void {
-    if (inFlight.size > 0 || queue.length > 0) return
+    if (busy()) return
     const done = waiters
     waiters = []
     for (const resolve of done) resolve()
@@ -66,6 +142,18 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
     const started = clock.now()
     const t0 = performance.now()
     const record: Attempt = { n, at: new Date(started).toISOString(), url: delivery.url, status: null, error: null, latency_ms: 0, reply: null, delivered: false }
+    if (!callbackAllowed(delivery.url, options.allowlist)) {
+      // Refused before any network use: a sandbox limited to some hosts never opens a connection elsewhere.
+      record.error = `not sent: ${hostOf(delivery.url)} is not in CALLBACK_ALLOWLIST`
+      log.warn({ delivery: delivery.id, host: hostOf(delivery.url) }, 'callback refused: host not in CALLBACK_ALLOWLIST')
+      return record
+    }
+    // One signal for the per-attempt timeout and for shutdown (AbortSignal.any is missing from early Node 20).
+    const abort = new AbortController()
+    const timer = setTimeout(() => abort.abort(new DOMException('callback timeout', 'TimeoutError')), options.timeoutMs)
+    const cut = () => abort.abort(new DOMException(INTERRUPTED, 'AbortError'))
+    if (shutdown.signal.aborted) cut()
+    shutdown.signal.addEventListener('abort', cut, { once: true })
     try {
       const res = await options.fetch(delivery.url, {
         method: 'POST',
@@ -76,18 +164,23 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
           [ATTEMPT_HEADER]: String(n)
         },
         body: JSON.stringify(delivery.body),
-        signal: AbortSignal.timeout(options.timeoutMs),
+        signal: abort.signal,
+        // A redirect could lead anywhere, past CALLBACK_ALLOWLIST too: a 3xx is an answer, not delivered.
         redirect: 'manual'
       })
       record.status = res.status
-      const text = await res.text()
-      record.reply = text.slice(0, REPLY_BYTES)
+      record.reply = await firstBytes(res, REPLY_BYTES)
       record.delivered = res.status >= 200 && res.status < 300
     } catch (err) {
-      record.error = describeError(err, options.timeoutMs)
+      record.error = abort.signal.reason instanceof DOMException && abort.signal.reason.message === INTERRUPTED
+        ? INTERRUPTED
+        : describeError(err, options.timeoutMs)
+    } finally {
+      clearTimeout(timer)
+      shutdown.signal.removeEventListener('abort', cut)
     }
     record.latency_ms = Math.round(performance.now() - t0)
-    if (n <= delivery.simulate_timeouts) {
+    if (n <= delivery.simulate_timeouts && record.error !== INTERRUPTED) {
       // Magic outcome 05: the merchant did get this one, but the gateway acts as if it timed out and retries.
       record.delivered = false
       record.error = `timeout simulated by magic outcome (attempt ${n} of ${delivery.simulate_timeouts})`
@@ -103,7 +196,18 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
       delivery.next_attempt_at = null
       return
     }
-    const failures = delivery.attempts.filter((a) => !a.delivered).length
+    if (!callbackAllowed(delivery.url, options.allowlist)) {
+      // Retrying cannot change the URL: give up at once, and say why in the attempt.
+      delivery.status = 'failed'
+      delivery.next_attempt_at = null
+      return
+    }
+    if (record.error === INTERRUPTED) {
+      delivery.status = 'pending'
+      delivery.next_attempt_at = clock.now()
+      return
+    }
+    const failures = delivery.attempts.filter((a) => !a.delivered && a.error !== INTERRUPTED).length
     const delay = options.retrySchedule[failures - 1]
     if (delay === undefined) {
       delivery.status = 'failed'
@@ -136,6 +240,8 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
   }
 
   function pump (): void {
+    // Closing: nothing new starts; what is queued stays pending in the outbox.
+    if (closing) queue.length = 0
     while (inFlight.size < options.concurrency && queue.length > 0) {
       const delivery = queue.shift()!
       inFlight.add(delivery.id)
@@ -150,6 +256,7 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
   }
 
   function runDue (): void {
+    if (closing) return
     const now = clock.now()
     const queued = new Set(queue.map((d) => d.id))
     for (const delivery of store.callbacks.due(now)) {
@@ -161,7 +268,14 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
   return {
     runDue,
     async redeliver (delivery) {
-      const record = await attempt(delivery)
+      redelivering++
+      let record: Attempt
+      try {
+        record = await attempt(delivery)
+      } finally {
+        redelivering--
+        settleWaiters()
+      }
       const wasDelivered = delivery.status === 'delivered'
       conclude(delivery, record)
       // A redelivery of an already delivered callback never reopens it, even if this attempt failed.
@@ -173,8 +287,18 @@ export function createDispatcher (options: DispatcherOptions): Dispatcher {
       return record
     },
     idle () {
-      if (inFlight.size === 0 && queue.length === 0) return Promise.resolve()
+      if (!busy()) return Promise.resolve()
       return new Promise((resolve) => { waiters.push(resolve) })
+    },
+    async close (graceMs = CLOSE_GRACE_MS) {
+      closing = true
+      // What is queued stays pending in the outbox: the next start sends it.
+      queue.length = 0
+      settleWaiters()
+      if (!busy()) return
+      const grace = setTimeout(() => shutdown.abort(), graceMs)
+      await new Promise<void>((resolve) => { waiters.push(resolve) })
+      clearTimeout(grace)
     }
   }
 }

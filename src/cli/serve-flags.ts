@@ -23,8 +23,11 @@ export const SERVE_FLAGS: readonly ServeFlag[] = [
   { flag: 'callback-retry-schedule', env: 'CALLBACK_RETRY_SCHEDULE', value: 'LIST', help: 'delays between callback attempts, or none', fallback: DEFAULT_RETRY_SCHEDULE },
   { flag: 'callback-timeout', env: 'CALLBACK_TIMEOUT', value: 'DURATION', help: 'timeout of one callback attempt', fallback: '10s' },
   { flag: 'callback-concurrency', env: 'CALLBACK_CONCURRENCY', value: 'N', help: 'callbacks in flight at once', fallback: '64' },
+  { flag: 'callback-allowlist', env: 'CALLBACK_ALLOWLIST', value: 'HOSTS', help: 'hosts callbacks may go to, e.g. localhost,127.0.0.1:3000,*.example.com (default: any)' },
   { flag: 'autopay-after', env: 'AUTOPAY_AFTER', value: 'DURATION', help: 'pay new orders automatically after this long, e.g. 3s', fallback: 'off' },
   { flag: 'order-expiry', env: 'ORDER_EXPIRY', value: 'DURATION', help: 'close unpaid orders as notpay after this long', fallback: '2h' },
   { flag: 'admin-token', env: 'ADMIN_TOKEN', value: 'TOKEN', help: 'require this token for /sandbox and /sandbox/api (default: open; prefer the variable, other users can read arguments)' },
-  { flag: 'request-log-size', env: 'REQUEST_LOG_SIZE', value: 'N', help: 'gateway calls the request inspector keeps; 0 keeps none', fallback: '500' }
+  { flag: 'request-log-size', env: 'REQUEST_LOG_SIZE', value: 'N', help: 'gateway calls the request inspector keeps; 0 keeps none', fallback: '500' },
+  { flag: 'retention-orders', env: 'RETENTION_ORDERS', value: 'N', help: 'keep at most this many orders, pruning the oldest closed ones; 0 keeps all', fallback: '100000' },
+  { flag: 'segment-orders', env: 'SEGMENT_ORDERS', value: 'N', help: 'orders per segment file of the data', fallback: '1000' }
 ]

@@ -1,15 +1,16 @@
-import { mkdir } from 'node:fs/promises'
-import { dirname } from 'node:path'
-import { Low, Memory } from 'lowdb'
-import { JSONFile } from 'lowdb/node'
+import { mkdirSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { Delivery } from '../callbacks/delivery.js'
-import { StoreError } from '../errors.js'
-import { merchantsProblem } from '../fixtures.js'
 import type { Order, OrderStatus, Refund } from '../orders/order.js'
-import { defaultData, type Data } from './data.js'
+import { defaultData, segmentName, type Data, type SegmentData } from './data.js'
+import { createGroupCommit, type GroupCommit } from './group-commit.js'
+import { dataFile, readMain, readSegment, removeStrays, segmentDir } from './load.js'
 import { createMerchantRepository, type MerchantRepository } from './merchant-repository.js'
+import { countAll, type StoreStats } from './stats.js'
 
 export type { MerchantRepository } from './merchant-repository.js'
+export type { StoreStats } from './stats.js'
 
 export interface OrderFilter {
   merchant_id?: string
@@ -62,48 +63,121 @@ export interface Store {
    * from `callbacks.get`, so nothing of it is sent any more.
    */
   reset(merchantId?: string): Promise<StoreReset>
+  /** Counts of what is stored (GET /sandbox/api/stats). */
+  stats(): StoreStats
   /** Where the data lives: a file path, or `:memory:`. */
   location: string
+  /** Waits for every write in flight (and the retention work they started), then writes the data file once more. */
   close(): Promise<void>
 }
 
-const key = (merchantId: string, orderId: string) => `${merchantId}\u0000${orderId}`
+export interface StoreOptions {
+  /** Orders per segment file (SEGMENT_ORDERS): the most one write of an order change carries. Default 1000. */
+  segmentOrders?: number
+  /** Keep at most this many orders (RETENTION_ORDERS), pruning the oldest closed ones; 0 keeps every order. */
+  retentionOrders?: number
+}
 
-async function openLow (location: string): Promise<Low<Data>> {
-  if (location === ':memory:') return new Low<Data>(new Memory<Data>(), defaultData())
-  await mkdir(dirname(location), { recursive: true })
-  const db = new Low<Data>(new JSONFile<Data>(location), defaultData())
-  try {
-    await db.read()
-  } catch (err) {
-    throw new StoreError(`${location}: cannot be loaded (${(err as Error).message}); move it away to start empty`, { cause: err })
-  }
-  if (db.data === null || typeof db.data !== 'object' || !Array.isArray(db.data.orders)) {
-    throw new StoreError(`${location}: is not a sandbox data file (no "orders" array)`)
-  }
-  // Files written before the callback outbox (or runtime merchants) existed have no such array.
-  db.data.callbacks ??= []
-  db.data.merchants ??= []
-  for (const name of ['callbacks', 'merchants'] as const) {
-    if (!Array.isArray(db.data[name])) throw new StoreError(`${location}: "${name}" is not an array`)
-  }
-  // Runtime merchants are the only entries the sandbox trusts without a request: a hand-edited one that is broken
-  // would fail later, far from its cause.
-  const problem = merchantsProblem(db.data.merchants)
-  if (problem !== undefined) throw new StoreError(`${location}: "merchants"${problem} (a runtime merchant is broken)`)
-  return db
+export const DEFAULT_SEGMENT_ORDERS = 1000
+
+/** Where a group of orders lives with its callbacks: the data file's head, or one segment file. */
+interface Home {
+  orders: Order[]
+  callbacks: Delivery[]
+  /** Writes this home; resolves once its current contents are on disk and reachable from the data file. */
+  commit(undo?: () => void): Promise<void>
+}
+
+interface Segment extends Home {
+  name: string
+  group: GroupCommit
+  /** Its file holds its orders: the data file lists it instead of carrying them. */
+  written: boolean
+  /** A data file that lists it is on disk. */
+  listed: boolean
+  /** Emptied by a reset or the retention policy. */
+  removed: boolean
+}
+
+const key = (merchantId: string, orderId: string) => `${merchantId}\u0000${orderId}`
+const orderKey = (item: { merchant_id: string, order_id: string }) => key(item.merchant_id, item.order_id)
+
+function removeItem<T> (list: T[], item: T): void {
+  const at = list.lastIndexOf(item)
+  if (at >= 0) list.splice(at, 1)
 }
 
 /**
- * Opens the store: a lowdb JSON file, or memory for `:memory:`. Every write resolves only after the file is
- * written (lowdb writes atomically through a temp file and rename, and coalesces concurrent writes).
+ * Opens the store. Orders live in lowdb JSON files: the newest in DB_FILE itself, older ones in segment files of
+ * `segmentOrders` orders each in `<DB_FILE>.d/`, every order with its callbacks. A change rewrites only the file
+ * that holds it, so a write costs at most one segment however long the history; concurrent changes to one file
+ * share a write (group commit). Every write resolves only after its file is written (atomically: a temp file and a
+ * rename). `:memory:` keeps everything in memory.
  */
-export async function createStore (location: string): Promise<Store> {
-  const db = await openLow(location)
+export async function createStore (location: string, options: StoreOptions = {}): Promise<Store> {
+  const memory = location === ':memory:'
+  const segmentOrders = Math.max(1, options.segmentOrders ?? DEFAULT_SEGMENT_ORDERS)
+  const retention = options.retentionOrders ?? 0
+  const loaded = memory ? { data: defaultData(), legacy: false } : await readMain(location)
+  const data: Data = loaded.data
+  const head: Home = { orders: data.orders, callbacks: data.callbacks, commit: (undo) => mainGroup.commit(undo) }
+  const segments: Segment[] = []
+  const homes = (): Home[] => [...segments, head]
+
+  function mainSnapshot (): Data {
+    const inline = segments.filter((s) => !s.written)
+    return {
+      schema: 2,
+      segments: segments.filter((s) => s.written).map((s) => s.name),
+      next_segment: data.next_segment,
+      pruned: data.pruned,
+      merchants: data.merchants,
+      orders: inline.length === 0 ? head.orders : [...inline.flatMap((s) => s.orders), ...head.orders],
+      callbacks: inline.length === 0 ? head.callbacks : [...inline.flatMap((s) => s.callbacks), ...head.callbacks]
+    }
+  }
+  const mainFile = memory ? undefined : dataFile<Data>(location)
+  const mainGroup = createGroupCommit(location, async () => { await mainFile?.write(mainSnapshot()) })
+
+  let dirMade = false
+  function makeSegment (name: string, orders: Order[], callbacks: Delivery[], onDisk: boolean): Segment {
+    const file = memory ? undefined : dataFile<SegmentData>(join(segmentDir(location), name))
+    const segment: Segment = {
+      name,
+      orders,
+      callbacks,
+      written: onDisk,
+      listed: onDisk,
+      removed: false,
+      group: createGroupCommit(memory ? location : join(segmentDir(location), name), async () => {
+        if (file === undefined) return
+        if (!dirMade) mkdirSync(segmentDir(location), { recursive: true })
+        dirMade = true
+        await file.write({ schema: 2, orders: segment.orders, callbacks: segment.callbacks })
+      }, () => { segment.written = true }),
+      async commit (undo) {
+        await segment.group.commit(undo)
+        // Its orders leave the data file only once the data file lists it: until then they are written in both.
+        if (!segment.listed && !segment.removed) {
+          await mainGroup.commit()
+          segment.listed = true
+        }
+      }
+    }
+    return segment
+  }
+
   const byKey = new Map<string, Order>()
   const byToken = new Map<string, Order>()
   const byDelivery = new Map<string, Delivery>()
   const byRefund = new Map<string, { order: Order, refund: Refund }>()
+  const homeOf = new WeakMap<Order, Home>()
+  const deliveryHome = new WeakMap<Delivery, Home>()
+  // Orders that may still be `init` and deliveries that may still be pending. Neither goes back, so closed ones are
+  // dropped lazily and the scheduler's frequent tick never scans the whole history.
+  const open = new Set<Order>()
+  const pending = new Set<Delivery>()
+
   /** Indexes the order's refunds; returns the keys that are new. */
   function indexRefunds (order: Order): string[] {
     const added: string[] = []
@@ -114,130 +188,269 @@ export async function createStore (location: string): Promise<Store> {
     }
     return added
   }
-  // Orders that may still be `init`. Orders never return to `init`, so closed ones are dropped lazily in
-  // listOpen() and the scheduler's frequent tick never scans the whole history.
-  const open = new Set<Order>()
-  for (const order of db.data.orders) {
-    byKey.set(key(order.merchant_id, order.order_id), order)
+  function indexOrder (order: Order, home: Home): void {
+    byKey.set(orderKey(order), order)
     byToken.set(order.page_token, order)
+    homeOf.set(order, home)
     if (order.status === 'init') open.add(order)
     indexRefunds(order)
   }
-  for (const delivery of db.data.callbacks) byDelivery.set(delivery.id, delivery)
-
-  async function persist (): Promise<void> {
-    try {
-      await db.write()
-    } catch (err) {
-      throw new StoreError(`cannot write ${location}: ${(err as Error).message}`, { cause: err })
+  function indexDelivery (delivery: Delivery, home: Home): void {
+    byDelivery.set(delivery.id, delivery)
+    deliveryHome.set(delivery, home)
+    if (delivery.status === 'pending') pending.add(delivery)
+  }
+  function unindexOrder (order: Order): number {
+    const k = orderKey(order)
+    // By identity: a new order may have taken the id meanwhile.
+    if (byKey.get(k) === order) byKey.delete(k)
+    if (byToken.get(order.page_token) === order) byToken.delete(order.page_token)
+    // The scheduler reads `open`: a removed order must never be paid or expired (and so never notified).
+    open.delete(order)
+    for (const refund of order.refunds ?? []) {
+      const rk = key(order.merchant_id, refund.refund_id)
+      if (byRefund.get(rk)?.order === order) byRefund.delete(rk)
     }
+    return order.refunds?.length ?? 0
+  }
+  function unindexDelivery (delivery: Delivery): void {
+    if (byDelivery.get(delivery.id) === delivery) byDelivery.delete(delivery.id)
+    pending.delete(delivery)
+  }
+
+  // Load: the data file's orders first (a file of an older version holds all of them), then every segment.
+  for (const name of data.segments) {
+    const content = await readSegment(join(segmentDir(location), name))
+    const segment = makeSegment(name, content.orders, content.callbacks, true)
+    segments.push(segment)
+    for (const order of content.orders) indexOrder(order, segment)
+    for (const delivery of content.callbacks) indexDelivery(delivery, segment)
+  }
+  for (const order of head.orders) indexOrder(order, head)
+  for (const delivery of head.callbacks) indexDelivery(delivery, head)
+  if (!memory) await removeStrays(location, data.segments)
+  if (loaded.legacy && head.orders.length > segmentOrders) await migrate()
+
+  /** A data file of an older version with more orders than one segment: split its history into segments now. */
+  async function migrate (): Promise<void> {
+    const older = head.orders.splice(0, head.orders.length - segmentOrders)
+    const created: Segment[] = []
+    for (let at = 0; at < older.length; at += segmentOrders) {
+      created.push(makeSegment(segmentName(data.next_segment++), older.slice(at, at + segmentOrders), [], false))
+    }
+    for (const segment of created) for (const order of segment.orders) homeOf.set(order, segment)
+    const stay: Delivery[] = []
+    for (const delivery of head.callbacks) {
+      const order = byKey.get(orderKey(delivery))
+      const home = order === undefined ? head : homeOf.get(order) ?? head
+      if (home === head) stay.push(delivery)
+      else home.callbacks.push(delivery)
+      deliveryHome.set(delivery, home)
+    }
+    head.callbacks = stay
+    segments.push(...created)
+    for (const segment of created) await segment.group.commit()
+    await mainGroup.commit()
+    for (const segment of created) segment.listed = true
+  }
+
+  // Work that no caller waits for (sealing a full head, retention); close() waits for it.
+  let background: Promise<void> = Promise.resolve()
+  const later = (work: () => Promise<void>): void => {
+    // A failed segment write leaves its orders in the data file, where they are safe; a later write retries it.
+    background = background.then(work).catch(() => undefined)
+  }
+
+  /** The head is full: its orders (with their callbacks) become the newest segment. */
+  function seal (): void {
+    const segment = makeSegment(segmentName(data.next_segment++), head.orders, head.callbacks, false)
+    for (const order of segment.orders) homeOf.set(order, segment)
+    for (const delivery of segment.callbacks) deliveryHome.set(delivery, segment)
+    head.orders = []
+    head.callbacks = []
+    segments.push(segment)
+    for (const unwritten of segments.filter((s) => !s.written)) later(() => unwritten.commit())
+    if (retention > 0) later(prune)
+  }
+
+  /**
+   * Forgets the orders `gone` selects, with their refunds and callbacks, and writes every file that changed;
+   * emptied segment files are dropped from the data file, then deleted. If a write fails, memory already forgot
+   * them; the next successful write of that file brings it in line.
+   */
+  async function forget (gone: (order: Order) => boolean, goneDelivery: (delivery: Delivery) => boolean): Promise<StoreReset> {
+    const removed: StoreReset = { orders: 0, refunds: 0, callbacks: 0 }
+    const touched: Home[] = []
+    const emptied: Segment[] = []
+    for (const home of homes()) {
+      const orders = home.orders.filter(gone)
+      const deliveries = home.callbacks.filter(goneDelivery)
+      if (orders.length === 0 && deliveries.length === 0) continue
+      for (const order of orders) removed.refunds += unindexOrder(order)
+      for (const delivery of deliveries) unindexDelivery(delivery)
+      removed.orders += orders.length
+      removed.callbacks += deliveries.length
+      if (orders.length > 0) home.orders = home.orders.filter((order) => !gone(order))
+      if (deliveries.length > 0) home.callbacks = home.callbacks.filter((delivery) => !goneDelivery(delivery))
+      if (home !== head && home.orders.length === 0 && home.callbacks.length === 0) emptied.push(home as Segment)
+      else touched.push(home)
+    }
+    if (touched.length === 0 && emptied.length === 0) return removed
+    for (const segment of emptied) {
+      segment.removed = true
+      removeItem(segments, segment)
+    }
+    const writes = touched.map((home) => home.commit())
+    if (emptied.length > 0 && !touched.includes(head)) writes.push(head.commit())
+    const results = await Promise.allSettled(writes)
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed !== undefined) throw failed.reason
+    if (!memory) await Promise.all(emptied.map((s) => rm(join(segmentDir(location), s.name), { force: true })))
+    return removed
+  }
+
+  /** Keeps at most `retention` orders: the oldest closed ones (not `init`, no pending callback) go first. */
+  async function prune (): Promise<void> {
+    const excess = byKey.size - retention
+    if (excess <= 0) return
+    const chosen = new Set<Order>()
+    for (const home of homes()) {
+      const waiting = new Set(home.callbacks.filter((d) => d.status === 'pending').map(orderKey))
+      for (const order of home.orders) {
+        if (chosen.size >= excess) break
+        if (order.status !== 'init' && !waiting.has(orderKey(order))) chosen.add(order)
+      }
+      if (chosen.size >= excess) break
+    }
+    if (chosen.size === 0) return
+    const keys = new Set([...chosen].map(orderKey))
+    const removed = await forgetAndCount(chosen, keys)
+    data.pruned += removed
+    await head.commit()
+  }
+  async function forgetAndCount (chosen: Set<Order>, keys: Set<string>): Promise<number> {
+    const removed = await forget((order) => chosen.has(order), (delivery) => keys.has(orderKey(delivery)))
+    return removed.orders
   }
 
   const orders: OrderRepository = {
     async insert (order) {
-      db.data.orders.push(order)
-      byKey.set(key(order.merchant_id, order.order_id), order)
-      byToken.set(order.page_token, order)
-      if (order.status === 'init') open.add(order)
-      try {
-        await persist()
-      } catch (err) {
-        // Not on disk means not acknowledged: take it back out so memory and file agree. By identity: a reset
-        // during the write may have replaced the array, or a new order may have taken the id since.
-        const at = db.data.orders.indexOf(order)
-        if (at >= 0) db.data.orders.splice(at, 1)
-        const k = key(order.merchant_id, order.order_id)
-        if (byKey.get(k) === order) byKey.delete(k)
-        if (byToken.get(order.page_token) === order) byToken.delete(order.page_token)
-        open.delete(order)
-        throw err
-      }
+      if (head.orders.length >= segmentOrders) seal()
+      head.orders.push(order)
+      indexOrder(order, head)
+      // Not on disk means not acknowledged: take it back out so memory and file agree. By identity: a reset during
+      // the write may have removed it, a new order may have taken the id, or the head may have become a segment.
+      await mainGroup.commit(() => {
+        const home = homeOf.get(order)
+        if (home !== undefined) removeItem(home.orders, order)
+        unindexOrder(order)
+      })
     },
     async save (order) {
-      // Indexed before the write so that a concurrent REFUND cannot take the same id while this one is written;
-      // a refund that did not reach the disk is not acknowledged, so its id is free again. An order a reset
-      // removed while it was being changed stays forgotten: its refunds must not take ids back.
-      const added = byKey.get(key(order.merchant_id, order.order_id)) === order ? indexRefunds(order) : []
-      try {
-        await persist()
-      } catch (err) {
-        for (const k of added) byRefund.delete(k)
-        throw err
-      }
+      const home = homeOf.get(order)
+      // An order a reset removed while it was being changed stays forgotten: nothing to write, and its refunds must
+      // not take ids back.
+      if (home === undefined || byKey.get(orderKey(order)) !== order) return
+      // Indexed before the write so that a concurrent REFUND cannot take the same id while this one is written; a
+      // refund that did not reach the disk is not acknowledged, so its id is free again.
+      const added = indexRefunds(order)
+      await home.commit(() => { for (const k of added) byRefund.delete(k) })
     },
     find: (merchantId, orderId) => byKey.get(key(merchantId, orderId)),
     findRefund: (merchantId, refundId) => byRefund.get(key(merchantId, refundId)),
     idTaken: (merchantId, id) => byKey.has(key(merchantId, id)) || byRefund.has(key(merchantId, id)),
     findByPageToken: (token) => byToken.get(token),
-    findById: (orderId) => db.data.orders.filter((order) => order.order_id === orderId),
+    findById: (orderId) => homes().flatMap((home) => home.orders.filter((order) => order.order_id === orderId)),
     list (filter = {}) {
-      const matches = db.data.orders.filter((order) =>
-        (filter.merchant_id === undefined || order.merchant_id === filter.merchant_id) &&
-        (filter.status === undefined || order.status === filter.status))
-      return matches.reverse()
+      const matches: Order[] = []
+      const all = homes()
+      for (let h = all.length - 1; h >= 0; h--) {
+        const list = all[h]!.orders
+        for (let i = list.length - 1; i >= 0; i--) {
+          const order = list[i]!
+          if ((filter.merchant_id === undefined || order.merchant_id === filter.merchant_id) &&
+            (filter.status === undefined || order.status === filter.status)) matches.push(order)
+        }
+      }
+      return matches
     },
     listOpen () {
       for (const order of open) if (order.status !== 'init') open.delete(order)
       return [...open]
     },
-    count: () => db.data.orders.length
+    count: () => byKey.size
   }
 
   const callbacks: CallbackRepository = {
     async insert (given) {
       // A payment that raced a reset (a scheduler tick, a payer page) must not revive the order's callbacks.
-      const deliveries = given.filter((d) => byKey.has(key(d.merchant_id, d.order_id)))
+      const deliveries = given.filter((d) => byKey.has(orderKey(d)))
+      const byHome = new Map<Home, Delivery[]>()
       for (const delivery of deliveries) {
-        db.data.callbacks.push(delivery)
-        byDelivery.set(delivery.id, delivery)
+        const home = homeOf.get(byKey.get(orderKey(delivery))!) ?? head
+        home.callbacks.push(delivery)
+        indexDelivery(delivery, home)
+        byHome.set(home, [...byHome.get(home) ?? [], delivery])
       }
-      try {
-        await persist()
-      } catch (err) {
-        // Not on disk means never sent: the caller puts the order back too.
-        db.data.callbacks = db.data.callbacks.filter((d) => !deliveries.includes(d))
-        for (const delivery of deliveries) byDelivery.delete(delivery.id)
-        throw err
+      // Not on disk means never sent: the caller puts the order back too.
+      const undo = () => {
+        for (const delivery of deliveries) {
+          const home = deliveryHome.get(delivery)
+          if (home !== undefined) removeItem(home.callbacks, delivery)
+          unindexDelivery(delivery)
+        }
+      }
+      if (byHome.size === 0) return
+      const results = await Promise.allSettled([...byHome.keys()].map((home) => home.commit(undo)))
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+      if (failed !== undefined) {
+        undo()
+        throw failed.reason
       }
     },
-    save: () => persist(),
+    async save (delivery) {
+      const home = deliveryHome.get(delivery)
+      if (home === undefined || byDelivery.get(delivery.id) !== delivery) return
+      if (delivery.status === 'pending') pending.add(delivery)
+      await home.commit()
+    },
     get: (id) => byDelivery.get(id),
-    forOrder: (merchantId, orderId) => db.data.callbacks.filter((d) => d.merchant_id === merchantId && d.order_id === orderId),
-    due: (now) => db.data.callbacks.filter((d) => d.status === 'pending' && d.next_attempt_at !== null && d.next_attempt_at <= now)
-  }
-
-  async function reset (merchantId?: string): Promise<StoreReset> {
-    const gone = (item: { merchant_id: string }) => merchantId === undefined || item.merchant_id === merchantId
-    const orderList = db.data.orders.filter(gone)
-    const deliveryList = db.data.callbacks.filter(gone)
-    let refunds = 0
-    for (const order of orderList) {
-      byKey.delete(key(order.merchant_id, order.order_id))
-      byToken.delete(order.page_token)
-      // The scheduler reads `open`: a removed order must never be paid or expired (and so never notified).
-      open.delete(order)
-      for (const refund of order.refunds ?? []) {
-        byRefund.delete(key(order.merchant_id, refund.refund_id))
-        refunds += 1
+    forOrder (merchantId, orderId) {
+      const order = byKey.get(key(merchantId, orderId))
+      const home = order === undefined ? undefined : homeOf.get(order)
+      return home === undefined ? [] : home.callbacks.filter((d) => d.merchant_id === merchantId && d.order_id === orderId)
+    },
+    due (now) {
+      const found: Delivery[] = []
+      for (const delivery of pending) {
+        if (delivery.status !== 'pending') pending.delete(delivery)
+        else if (delivery.next_attempt_at !== null && delivery.next_attempt_at <= now) found.push(delivery)
       }
+      return found
     }
-    for (const delivery of deliveryList) byDelivery.delete(delivery.id)
-    if (orderList.length > 0) db.data.orders = db.data.orders.filter((order) => !gone(order))
-    if (deliveryList.length > 0) db.data.callbacks = db.data.callbacks.filter((delivery) => !gone(delivery))
-    // If the write fails, memory already forgot them; the next successful write brings the file in line.
-    if (orderList.length > 0 || deliveryList.length > 0) await persist()
-    return { orders: orderList.length, refunds, callbacks: deliveryList.length }
   }
 
   return {
     orders,
     callbacks,
-    merchants: createMerchantRepository(() => db.data, persist),
-    reset,
+    merchants: createMerchantRepository(data, (undo) => mainGroup.commit(undo)),
+    reset: (merchantId) => forget(
+      (order) => merchantId === undefined || order.merchant_id === merchantId,
+      (delivery) => merchantId === undefined || delivery.merchant_id === merchantId),
+    stats: () => ({
+      ...countAll(homes()),
+      segments: segments.length,
+      segment_orders: segmentOrders,
+      retention_orders: retention > 0 ? retention : null,
+      pruned: data.pruned,
+      location
+    }),
     location,
     async close () {
-      // lowdb has no handle to release; a last write makes sure nothing queued is left behind.
-      if (location !== ':memory:') await persist()
+      await background
+      await Promise.all([mainGroup, ...segments.map((s) => s.group)].map((g) => g.idle()))
+      // A last write of the data file leaves a file of the current schema behind, even for a store never written.
+      if (!memory) await mainGroup.commit()
     }
   }
 }

@@ -1,5 +1,4 @@
 import type { Merchant } from '../fixtures.js'
-import type { Data } from './data.js'
 
 /** The runtime merchants (POST /sandbox/api/merchants), kept in the data file so they outlive a restart. */
 export interface MerchantRepository {
@@ -13,34 +12,31 @@ export interface MerchantRepository {
   clear(): Promise<number>
 }
 
-/** `data()` is read on every call: the store replaces its arrays wholesale (reset, failed writes). */
-export function createMerchantRepository (data: () => Data, persist: () => Promise<void>): MerchantRepository {
-  const byId = new Map(data().merchants.map((merchant) => [merchant.merchant_id, merchant]))
+/** `data.merchants` is replaced wholesale on removal; `persist` writes the data file (undo runs if it fails). */
+export function createMerchantRepository (data: { merchants: Merchant[] }, persist: (undo?: () => void) => Promise<void>): MerchantRepository {
+  const byId = new Map(data.merchants.map((merchant) => [merchant.merchant_id, merchant]))
   return {
     list: () => [...byId.values()],
     get: (merchantId) => byId.get(merchantId),
     async insert (merchant) {
-      data().merchants.push(merchant)
+      data.merchants.push(merchant)
       byId.set(merchant.merchant_id, merchant)
-      try {
-        await persist()
-      } catch (err) {
-        // Not on disk means its key was never handed out: the merchant does not exist.
-        data().merchants = data().merchants.filter((m) => m !== merchant)
-        byId.delete(merchant.merchant_id)
-        throw err
-      }
+      // Not on disk means its key was never handed out: the merchant does not exist.
+      await persist(() => {
+        data.merchants = data.merchants.filter((m) => m !== merchant)
+        if (byId.get(merchant.merchant_id) === merchant) byId.delete(merchant.merchant_id)
+      })
     },
     async remove (merchantId) {
       if (!byId.delete(merchantId)) return false
-      data().merchants = data().merchants.filter((m) => m.merchant_id !== merchantId)
+      data.merchants = data.merchants.filter((m) => m.merchant_id !== merchantId)
       await persist()
       return true
     },
     async clear () {
       const count = byId.size
       byId.clear()
-      data().merchants = []
+      data.merchants = []
       if (count > 0) await persist()
       return count
     }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import type { FastifyInstance, FastifyServerOptions } from 'fastify'
+import type { FastifyInstance, FastifyServerOptions, LightMyRequestResponse } from 'fastify'
 import type { OutcomesFile } from '../../src/outcomes.js'
 import type { RatesFile } from '../../src/rates.js'
 import { buildApp } from '../../src/app.js'
@@ -194,7 +194,7 @@ export const prepayInitData = (extra: DataObject = {}): DataObject => ({
 })
 
 /** The payer presses a button (a form post of `choice`) on a hosted payer page. */
-export function choose (app: FastifyInstance, path: string, choice: string) {
+export function choose (app: FastifyInstance, path: string, choice: string): Promise<LightMyRequestResponse> {
   return app.inject({
     method: 'POST',
     url: path,

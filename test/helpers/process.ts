@@ -37,10 +37,13 @@ export interface Child {
   exited: Promise<Exit>
 }
 
+/** Every variable the sandbox reads: a developer's shell may set any of them (ADMIN_TOKEN, say). */
+const SANDBOX_VARIABLES = /^(PORT|HOST|PUBLIC_URL|DB_FILE|FIXTURES_DIR|LOG_LEVEL|BODY_LIMIT|ADMIN_TOKEN|AUTOPAY_AFTER|ORDER_EXPIRY|REQUEST_LOG_SIZE|RETENTION_ORDERS|SEGMENT_ORDERS|CALLBACK_[A-Z_]+)$/
+
 /** The environment a child gets: this one, minus the sandbox variables, plus `env`. */
 function childEnv (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env }
-  for (const name of ['PORT', 'HOST', 'PUBLIC_URL', 'DB_FILE', 'FIXTURES_DIR', 'LOG_LEVEL', 'BODY_LIMIT']) delete base[name]
+  for (const name of Object.keys(base)) if (SANDBOX_VARIABLES.test(name)) delete base[name]
   return { ...base, ...env }
 }
 

@@ -1,0 +1,91 @@
+/**
+ * Phase (d): `count` orders paid at the same moment through the control API, each firing its callback to a local
+ * merchant receiver (node:http). Measures the time from the first pay request to the last callback received.
+ */
+import { createServer } from 'node:http'
+import { open } from '../dist/crypto/index.js'
+import { activePayBody, MERCHANT } from './envelopes.mjs'
+
+const NOTIFICATION_HEADER = 'x-ottpay-sandbox-notification-id'
+
+/** A merchant endpoint that answers 200 SUCCESS and counts each distinct, verifiable notification. */
+async function startReceiver (expected) {
+  const seen = new Set()
+  let bad = 0
+  let arrivedAll
+  const allArrived = new Promise((resolve) => { arrivedAll = resolve })
+  const server = createServer((req, res) => {
+    let text = ''
+    req.setEncoding('utf8')
+    req.on('data', (chunk) => { text += chunk })
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('SUCCESS')
+      try {
+        const data = open(JSON.parse(text), MERCHANT.key)
+        if (!expected.has(data.order_id)) throw new Error(`unexpected order ${data.order_id}`)
+        seen.add(req.headers[NOTIFICATION_HEADER])
+        if (seen.size === expected.size) arrivedAll(performance.now())
+      } catch {
+        bad += 1
+      }
+    })
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${server.address().port}/ottpay/callback`,
+    allArrived,
+    received: () => seen.size,
+    bad: () => bad,
+    close: () => {
+      server.closeAllConnections()
+      return new Promise((resolve) => server.close(resolve))
+    }
+  }
+}
+
+async function inBatches (items, size, run) {
+  const results = []
+  for (let at = 0; at < items.length; at += size) results.push(...await Promise.all(items.slice(at, at + size).map(run)))
+  return results
+}
+
+const timeout = (ms) => new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref())
+
+export async function callbackBurst ({ url, count, waitMs = 30_000 }) {
+  const ids = Array.from({ length: count }, (_, i) => 'CBBURST' + String(i).padStart(8, '0'))
+  const receiver = await startReceiver(new Set(ids))
+  try {
+    // The orders first, 50 at a time: only the paying is measured.
+    const created = await inBatches(ids, 50, async (id, i) => {
+      const res = await fetch(`${url}/processV2`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: activePayBody(id, receiver.url, i) })
+      return (await res.json()).rsp_code === 'SUCCESS'
+    })
+    const notCreated = created.filter((ok) => !ok).length
+    if (notCreated > 0) throw new Error(`phase (d): ${notCreated} of ${count} orders were not created`)
+
+    const t0 = performance.now()
+    let paysAnsweredAt = t0
+    const paid = await Promise.all(ids.map(async (id) => {
+      const res = await fetch(`${url}/sandbox/api/orders/${id}/pay?merchant_id=${MERCHANT.id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}'
+      })
+      await res.arrayBuffer()
+      paysAnsweredAt = Math.max(paysAnsweredAt, performance.now())
+      return res.status === 200
+    }))
+    const lastAt = await Promise.race([receiver.allArrived, timeout(waitMs)])
+    return {
+      count,
+      paysRefused: paid.filter((ok) => !ok).length,
+      paysAnsweredMs: paysAnsweredAt - t0,
+      /** undefined when not every callback arrived within `waitMs`. */
+      allDeliveredMs: lastAt === undefined ? undefined : lastAt - t0,
+      delivered: receiver.received(),
+      unverifiable: receiver.bad()
+    }
+  } finally {
+    await receiver.close()
+  }
+}

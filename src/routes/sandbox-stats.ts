@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify'
+import { Type, type Static } from '@sinclair/typebox'
+import type { MerchantDirectory } from '../merchants.js'
+import { ORDER_STATUSES } from '../orders/order.js'
+import type { Store } from '../store/index.js'
+
+const count = (description?: string) => Type.Integer({ minimum: 0, ...(description === undefined ? {} : { description }) })
+
+const StatsSchema = Type.Object({
+  orders: Type.Object({
+    total: count(),
+    by_status: Type.Object(Object.fromEntries(ORDER_STATUSES.map((status) => [status, count()])))
+  }),
+  refunds: count('refunds of the stored orders'),
+  callbacks: Type.Object({ pending: count(), delivered: count(), failed: count() }),
+  merchants: Type.Object({ fixture: count('from FIXTURES_DIR'), runtime: count('created by POST /sandbox/api/merchants') }),
+  segments: count('segment files holding older orders (the newest live in the data file itself)'),
+  segment_orders: count('orders per segment file (SEGMENT_ORDERS)'),
+  retention_orders: Type.Union([count(), Type.Null()], { description: 'RETENTION_ORDERS; null when every order is kept' }),
+  pruned: count('orders removed by the retention policy since the data file was created'),
+  location: Type.String({ description: 'the data file (DB_FILE), or :memory:' })
+})
+
+export type Stats = Static<typeof StatsSchema>
+
+/** GET /sandbox/api/stats: what the sandbox holds, counted now. */
+export function registerSandboxStats (app: FastifyInstance, store: Store, merchants: MerchantDirectory): void {
+  app.get('/sandbox/api/stats', {
+    config: { admin: 'api' },
+    schema: {
+      summary: 'Counts of orders, refunds, callbacks, merchants and store segments',
+      tags: ['control API'],
+      response: { 200: StatsSchema }
+    }
+  }, async (): Promise<Stats> => {
+    const all = merchants.list()
+    const runtime = all.filter((m) => merchants.isRuntime(m.merchant_id)).length
+    const { orders, refunds, callbacks, segments, segment_orders: segmentOrders, retention_orders: retention, pruned, location } = store.stats()
+    return {
+      orders,
+      refunds,
+      callbacks,
+      merchants: { fixture: all.length - runtime, runtime },
+      segments,
+      segment_orders: segmentOrders,
+      retention_orders: retention,
+      pruned,
+      location
+    }
+  })
+}
