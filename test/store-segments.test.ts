@@ -7,54 +7,12 @@ import type { Order } from '../src/orders/order.js'
 import { createGroupCommit } from '../src/store/group-commit.js'
 import { createStore } from '../src/store/index.js'
 
-const AT = '2026-01-15T04:00:00.000Z'
+import { AT, delivery as storedDelivery, order as storedOrder } from './helpers/store-records.js'
 
-function order (orderId: string, extra: Partial<Order> = {}): Order {
-  return {
-    merchant_id: 'QC00000001',
-    order_id: orderId,
-    action: 'ACTIVEPAY',
-    version: '1.0',
-    method: 'WECHATPAY',
-    amount: '100',
-    tip: '0',
-    currency: 'CAD',
-    operator_id: '0000020156',
-    notify_url: 'https://merchant.example/callback',
-    return_url: null,
-    card_masked: null,
-    channel: null,
-    bizpay_order_id: 'WX0000000000000001',
-    code_url: 'weixin://wxpay/bizpayurl?pr=abc',
-    page_token: `page-${orderId}`,
-    status: 'init',
-    created_at: AT,
-    updated_at: AT,
-    finish_time: null,
-    history: [{ at: AT, status: 'init', reason: 'created by ACTIVEPAY 1.0' }],
-    request: {},
-    response: {},
-    ...extra
-  }
-}
+/** Every order here belongs to one merchant. */
+const order = (orderId: string, extra: Partial<Order> = {}): Order => storedOrder('QC00000001', orderId, extra)
 
-function delivery (orderId: string, id: string, extra: Partial<Delivery> = {}): Delivery {
-  return {
-    id,
-    merchant_id: 'QC00000001',
-    order_id: orderId,
-    kind: 'payment',
-    url: 'https://merchant.example/callback',
-    body: {},
-    status: 'pending',
-    created_at: AT,
-    next_attempt_at: 0,
-    attempts: [],
-    simulate_timeouts: 0,
-    duplicate_of: null,
-    ...extra
-  }
-}
+const delivery = (orderId: string, id: string, extra: Partial<Delivery> = {}): Delivery => storedDelivery('QC00000001', orderId, id, extra)
 
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`)
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8'))
@@ -83,7 +41,7 @@ t.test('a full head becomes a segment file; the data file keeps only the newest 
   t.equal(again.orders.count(), 7)
   t.same(again.orders.list().map((o) => o.order_id), ids('S', 7).reverse(), 'newest first across files')
   t.equal(again.orders.find('QC00000001', 'S1')?.order_id, 'S1')
-  t.equal(again.orders.findByPageToken('page-S4')?.order_id, 'S4')
+  t.equal(again.orders.findByPageToken('page-QC00000001-S4')?.order_id, 'S4')
   t.same(again.orders.listOpen().length, 7)
   t.equal(again.stats().segments, 2)
 })

@@ -2,41 +2,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path'
 import t from 'tap'
 import { StoreError } from '../src/errors.js'
-import type { Delivery } from '../src/callbacks/delivery.js'
 import type { Order, Refund } from '../src/orders/order.js'
 import { createStore } from '../src/store/index.js'
 import { activePayData, build, callGateway, envelope, MERCHANT } from './helpers/build.js'
 
-const AT = '2026-01-15T04:00:00.000Z'
-
-function order (merchantId: string, orderId: string, extra: Partial<Order> = {}): Order {
-  return {
-    merchant_id: merchantId,
-    order_id: orderId,
-    action: 'ACTIVEPAY',
-    version: '1.0',
-    method: 'WECHATPAY',
-    amount: '100',
-    tip: '0',
-    currency: 'CAD',
-    operator_id: '0000020156',
-    notify_url: 'https://merchant.example/callback',
-    return_url: null,
-    card_masked: null,
-    channel: null,
-    bizpay_order_id: 'WX0000000000000001',
-    code_url: 'weixin://wxpay/bizpayurl?pr=abc',
-    page_token: `page-${merchantId}-${orderId}`,
-    status: 'init',
-    created_at: AT,
-    updated_at: AT,
-    finish_time: null,
-    history: [{ at: AT, status: 'init', reason: 'created by ACTIVEPAY 1.0' }],
-    request: {},
-    response: {},
-    ...extra
-  }
-}
+import { AT, delivery, order } from './helpers/store-records.js'
 
 /** Makes every later write of `file` fail, even for root: steno writes `.<name>.tmp` first, and that is now a folder. */
 function blockWrites (dir: string, name: string): void {
@@ -229,24 +199,6 @@ t.test('a data file written by hand loads and is indexed', async (t) => {
   const store = await createStore(file)
   t.equal(store.orders.find('QC00000001', 'H1')?.page_token, 'page-QC00000001-H1')
 })
-
-function delivery (merchantId: string, orderId: string, id: string, extra: Partial<Delivery> = {}): Delivery {
-  return {
-    id,
-    merchant_id: merchantId,
-    order_id: orderId,
-    kind: 'payment',
-    url: 'https://merchant.example/callback',
-    body: {},
-    status: 'pending',
-    created_at: AT,
-    next_attempt_at: 0,
-    attempts: [],
-    simulate_timeouts: 0,
-    duplicate_of: null,
-    ...extra
-  }
-}
 
 const refund = (refundId: string): Refund => ({
   refund_id: refundId,
