@@ -281,3 +281,80 @@ t.test('with RETENTION_ORDERS 0 every order is kept', async (t) => {
   t.equal(store.orders.count(), 9)
   t.same(store.stats(), { ...store.stats(), pruned: 0, retention_orders: null, segments: 4 })
 })
+
+/** Waits (a few ms at a time) for a background write to reach the disk. */
+async function until (done: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 2))
+  if (!done()) throw new Error('timed out')
+}
+
+t.test('a refused change to an order in a segment the data file does not list yet never comes back after a restart', async (t) => {
+  const dir = t.testdir()
+  const file = join(dir, 'sandbox.json')
+  const segment = join(`${file}.d`, 'segment-000001.json')
+  const store = await createStore(file, { segmentOrders: 2 })
+  await insertAll(store, ['A0', 'A1'])
+  const tmp = join(dir, '.sandbox.json.tmp')
+  mkdirSync(tmp)
+  // A2 fills the head: A0 and A1 move to segment 1, whose file is written but cannot be listed by the data file.
+  await t.rejects(store.orders.insert(order('A2')), StoreError)
+  await until(() => existsSync(segment))
+  await new Promise((resolve) => setTimeout(resolve, 20))
+
+  store.orders.find('QC00000001', 'A0')!.status = 'success'
+  await t.rejects(store.callbacks.insert([delivery('A0', 'cb_A0')]), StoreError)
+  store.orders.find('QC00000001', 'A0')!.status = 'init'
+  t.equal(store.callbacks.get('cb_A0'), undefined, 'refused: out of memory')
+  t.notOk(readFileSync(segment, 'utf8').includes('cb_A0'), 'and never written to the unlisted segment file')
+
+  rmSync(tmp, { recursive: true })
+  await store.orders.insert(order('A3'))
+  await store.close()
+  t.same(readJson(file).segments, ['segment-000001.json'], 'the segment is listed once the data file can be written')
+  const again = await createStore(file, { segmentOrders: 2 })
+  t.equal(again.callbacks.get('cb_A0'), undefined, 'a callback answered with an error is not sent after a restart')
+  t.equal(again.orders.find('QC00000001', 'A0')?.status, 'init')
+  t.same(again.orders.list().map((o) => o.order_id), ['A3', 'A1', 'A0'])
+})
+
+t.test('a change to an unlisted segment that the data file accepted is kept, and the segment file catches up', async (t) => {
+  const dir = t.testdir()
+  const file = join(dir, 'sandbox.json')
+  const store = await createStore(file, { segmentOrders: 2 })
+  await insertAll(store, ['U0', 'U1'])
+  const tmp = join(dir, '.sandbox.json.tmp')
+  mkdirSync(tmp)
+  await t.rejects(store.orders.insert(order('U2')), StoreError)
+  rmSync(tmp, { recursive: true })
+  await store.callbacks.insert([delivery('U0', 'cb_U0')])
+  t.ok(store.callbacks.get('cb_U0'))
+  await store.close()
+  t.same(readJson(file).segments, ['segment-000001.json'])
+  t.same(readJson(join(`${file}.d`, 'segment-000001.json')).callbacks.map((d: Delivery) => d.id), ['cb_U0'])
+  t.same(readJson(file).orders, [], 'the data file no longer carries the segment\'s orders')
+  t.equal((await createStore(file, { segmentOrders: 2 })).callbacks.get('cb_U0')?.order_id, 'U0')
+})
+
+t.test('an insert still being written when the head becomes a segment stays out of it; refused, it never loads', async (t) => {
+  const dir = t.testdir()
+  const file = join(dir, 'sandbox.json')
+  const store = await createStore(file, { segmentOrders: 2 })
+  await store.orders.insert(order('A0'))
+  const tmp = join(dir, '.sandbox.json.tmp')
+  mkdirSync(tmp)
+  // A2 finds the head full while A1 is being written.
+  const refused = await Promise.allSettled([store.orders.insert(order('A1')), store.orders.insert(order('A2'))])
+  t.same(refused.map((r) => r.status), ['rejected', 'rejected'])
+  t.notOk(store.orders.idTaken('QC00000001', 'A1'))
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  rmSync(tmp, { recursive: true })
+  await store.orders.insert(order('A3'))
+  await store.orders.insert(order('A1'))
+  await store.close()
+
+  const segmentFiles = segmentsOf(file).map((n) => readFileSync(join(`${file}.d`, n), 'utf8'))
+  t.equal([readFileSync(file, 'utf8'), ...segmentFiles].join('').split('"order_id":"A1"').length - 1, 1, 'the retried A1 is on disk once')
+  const again = await createStore(file, { segmentOrders: 2 })
+  t.same(again.orders.list().map((o) => o.order_id).sort(), ['A0', 'A1', 'A3'], 'the refused A2 is gone; A1 is there once')
+  t.equal(again.orders.count(), 3)
+})

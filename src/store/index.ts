@@ -93,10 +93,13 @@ interface Segment extends Home {
   group: GroupCommit
   /** Its file holds its orders: the data file lists it instead of carrying them. */
   written: boolean
-  /** A data file that lists it is on disk. */
+  /** A data file that lists it is on disk: from then on its file, not the data file, holds its orders. */
   listed: boolean
+  /** Bumped when a change to it is refused before it is listed: a segment write that began earlier may carry it. */
+  epoch: number
   /** Emptied by a reset or the retention policy. */
   removed: boolean
+  flushQueued: boolean
 }
 
 const key = (merchantId: string, orderId: string) => `${merchantId}\u0000${orderId}`
@@ -124,11 +127,13 @@ export async function createStore (location: string, options: StoreOptions = {})
   const segments: Segment[] = []
   const homes = (): Home[] => [...segments, head]
 
+  /** Listed by the next data file: its file holds every change made to it (or a data file lists it already). */
+  const inFile = (segment: Segment): boolean => segment.written || segment.listed
   function mainSnapshot (): Data {
-    const inline = segments.filter((s) => !s.written)
+    const inline = segments.filter((s) => !inFile(s))
     return {
       schema: 2,
-      segments: segments.filter((s) => s.written).map((s) => s.name),
+      segments: segments.filter(inFile).map((s) => s.name),
       next_segment: data.next_segment,
       pruned: data.pruned,
       merchants: data.merchants,
@@ -136,8 +141,45 @@ export async function createStore (location: string, options: StoreOptions = {})
       callbacks: inline.length === 0 ? head.callbacks : [...inline.flatMap((s) => s.callbacks), ...head.callbacks]
     }
   }
+  // Work that no caller waits for (sealing a full head, retention); close() waits for it.
+  let background: Promise<void> = Promise.resolve()
+  const later = (work: () => Promise<void>): void => {
+    // A failed segment write leaves its orders in the data file, where they are safe; a later write retries it.
+    background = background.then(work).catch(() => undefined)
+  }
+
   const mainFile = memory ? undefined : dataFile<Data>(location)
-  const mainGroup = createGroupCommit(location, async () => { await mainFile?.write(mainSnapshot()) })
+  const mainGroup = createGroupCommit(location, async () => {
+    const snapshot = mainSnapshot()
+    const listing = segments.filter(inFile)
+    await mainFile?.write(snapshot)
+    for (const segment of listing) segment.listed = true
+  })
+
+  /**
+   * A caller's change to a segment the data file did not list was refused. A background write of its segment file
+   * may have taken it along, so that file must not be listed (and, if a data file listed it meanwhile, is rewritten):
+   * its orders stay in the data file until a segment write that began after the caller undid its change.
+   */
+  function refused (segment: Segment): void {
+    if (segment.removed) return
+    segment.epoch++
+    if (!segment.listed) segment.written = false
+    flushLater(segment)
+  }
+  /** Writes a segment's file, then a data file that lists it, in the background. */
+  function flushLater (segment: Segment): void {
+    if (segment.flushQueued) return
+    segment.flushQueued = true
+    later(async () => {
+      segment.flushQueued = false
+      // A refused caller puts its objects back when it sees the rejection: let it, before the snapshot.
+      await new Promise((resolve) => setImmediate(resolve))
+      if (segment.removed) return
+      await segment.group.commit()
+      if (!segment.listed) await mainGroup.commit()
+    })
+  }
 
   let dirMade = false
   function makeSegment (name: string, orders: Order[], callbacks: Delivery[], onDisk: boolean): Segment {
@@ -149,19 +191,34 @@ export async function createStore (location: string, options: StoreOptions = {})
       written: onDisk,
       listed: onDisk,
       removed: false,
+      epoch: 0,
+      flushQueued: false,
       group: createGroupCommit(memory ? location : join(segmentDir(location), name), async () => {
-        if (file === undefined) return
-        if (!dirMade) mkdirSync(segmentDir(location), { recursive: true })
-        dirMade = true
-        await file.write({ schema: 2, orders: segment.orders, callbacks: segment.callbacks })
-      }, () => { segment.written = true }),
-      async commit (undo) {
-        await segment.group.commit(undo)
-        // Its orders leave the data file only once the data file lists it: until then they are written in both.
-        if (!segment.listed && !segment.removed) {
-          await mainGroup.commit()
-          segment.listed = true
+        const epoch = segment.epoch
+        if (file !== undefined) {
+          if (!dirMade) mkdirSync(segmentDir(location), { recursive: true })
+          dirMade = true
+          await file.write({ schema: 2, orders: segment.orders, callbacks: segment.callbacks })
         }
+        if (segment.epoch === epoch) segment.written = true
+      }),
+      async commit (undo) {
+        if (segment.removed) return
+        if (segment.listed) return await segment.group.commit(undo)
+        // Not listed yet: the change goes into the data file, which holds its orders until a segment write that
+        // began after the change is done. A segment file carrying a change not yet acknowledged is never listed:
+        // if the change were refused, the next data file would bring it back.
+        segment.epoch++
+        segment.written = false
+        try {
+          await mainGroup.commit(undo)
+        } catch (err) {
+          refused(segment)
+          throw err
+        }
+        // That data file listed it: its orders (this change included) were not in it, so write the segment too.
+        if (segment.listed) return await segment.group.commit(undo)
+        flushLater(segment)
       }
     }
     return segment
@@ -251,25 +308,23 @@ export async function createStore (location: string, options: StoreOptions = {})
     segments.push(...created)
     for (const segment of created) await segment.group.commit()
     await mainGroup.commit()
-    for (const segment of created) segment.listed = true
-  }
-
-  // Work that no caller waits for (sealing a full head, retention); close() waits for it.
-  let background: Promise<void> = Promise.resolve()
-  const later = (work: () => Promise<void>): void => {
-    // A failed segment write leaves its orders in the data file, where they are safe; a later write retries it.
-    background = background.then(work).catch(() => undefined)
   }
 
   /** The head is full: its orders (with their callbacks) become the newest segment. */
   function seal (): void {
-    const segment = makeSegment(segmentName(data.next_segment++), head.orders, head.callbacks, false)
+    // An order whose insert is still being written stays in the data file: if that write fails, the insert is undone
+    // there, and no segment file ever held it.
+    const staying = new Set([...inserting].map(orderKey))
+    const stays = (item: { merchant_id: string, order_id: string }) => staying.has(orderKey(item))
+    const moved = head.orders.filter((order) => !inserting.has(order))
+    if (moved.length === 0) return
+    const segment = makeSegment(segmentName(data.next_segment++), moved, head.callbacks.filter((d) => !stays(d)), false)
     for (const order of segment.orders) homeOf.set(order, segment)
     for (const delivery of segment.callbacks) deliveryHome.set(delivery, segment)
-    head.orders = []
-    head.callbacks = []
+    head.orders = head.orders.filter((order) => inserting.has(order))
+    head.callbacks = head.callbacks.filter(stays)
     segments.push(segment)
-    for (const unwritten of segments.filter((s) => !s.written)) later(() => unwritten.commit())
+    for (const unwritten of segments.filter((s) => !s.written)) flushLater(unwritten)
     if (retention > 0) later(prune)
   }
 
@@ -333,18 +388,26 @@ export async function createStore (location: string, options: StoreOptions = {})
     return removed.orders
   }
 
+  /** Orders whose insert is being written: seal() leaves them in the data file. */
+  const inserting = new Set<Order>()
+
   const orders: OrderRepository = {
     async insert (order) {
       if (head.orders.length >= segmentOrders) seal()
       head.orders.push(order)
       indexOrder(order, head)
-      // Not on disk means not acknowledged: take it back out so memory and file agree. By identity: a reset during
-      // the write may have removed it, a new order may have taken the id, or the head may have become a segment.
-      await mainGroup.commit(() => {
-        const home = homeOf.get(order)
-        if (home !== undefined) removeItem(home.orders, order)
-        unindexOrder(order)
-      })
+      inserting.add(order)
+      try {
+        // Not on disk means not acknowledged: take it back out so memory and file agree. By identity: a reset during
+        // the write may have removed it, or a new order may have taken the id.
+        await mainGroup.commit(() => {
+          const home = homeOf.get(order)
+          if (home !== undefined) removeItem(home.orders, order)
+          unindexOrder(order)
+        })
+      } finally {
+        inserting.delete(order)
+      }
     },
     async save (order) {
       const home = homeOf.get(order)
