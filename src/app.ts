@@ -145,13 +145,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   app.decorate('sandbox', { tick: () => scheduler.tick(), idle: () => dispatcher.idle(), advance })
 
   // What POST /sandbox/api/reset throws away; each part adds itself.
-  const resettables: Resettable[] = [{
-    // The virtual clock is shared by every merchant: only a full reset puts it back.
-    reset: async (merchantId): Promise<Record<string, number>> => {
-      if (merchantId !== undefined) return {}
-      return await travel.reset() ? { clock: 1 } : {}
-    }
-  }]
+  const resettables: Resettable[] = [travel]
 
   const rates = options.rates ?? { rates: {} }
   const baseUrlOf: BaseUrlOf = (request) => config.publicUrl ?? `${request.protocol}://${request.host}`

@@ -1,5 +1,6 @@
 import type { Dispatcher } from './callbacks/dispatcher.js'
 import type { VirtualClock } from './clock.js'
+import type { Resettable } from './reset.js'
 import type { Scheduler } from './scheduler.js'
 
 export interface TimeTravelDeps {
@@ -22,10 +23,9 @@ export interface Advance {
  * is found on the next step. So advancing 6 h runs a whole retry schedule, as if the time had passed, in the
  * time the HTTP attempts take.
  */
-export interface TimeTravel {
+/** A full reset puts the clock back to real time; a merchant's reset leaves it, as every merchant shares it. */
+export interface TimeTravel extends Resettable {
   advance(ms: number): Promise<Advance>
-  /** Back to real time, after any advance in progress (which would otherwise move the clock again after it). */
-  reset(): Promise<boolean>
 }
 
 export function createTimeTravel (deps: TimeTravelDeps): TimeTravel {
@@ -61,10 +61,13 @@ export function createTimeTravel (deps: TimeTravelDeps): TimeTravel {
 
   return {
     advance: (ms) => serially(() => advance(ms)),
-    reset: () => serially(() => {
-      const moved = clock.offset() !== 0
-      clock.reset()
-      return moved
-    })
+    // After any advance in progress, which would otherwise move the clock again after the reset.
+    reset: async (merchantId) => merchantId !== undefined
+      ? {}
+      : serially(() => {
+        const moved = clock.offset() !== 0
+        clock.reset()
+        return moved ? { clock: 1 } : {}
+      })
   }
 }

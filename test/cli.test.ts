@@ -6,21 +6,13 @@ import { SERVE_FLAGS } from '../src/cli/serve-flags.js'
 import { loadConfig } from '../src/config.js'
 import { deriveKey, encrypt, md5Upper, seal } from '../src/crypto/index.js'
 import { ROOT, within } from './helpers/process.js'
+import { VECTORS } from './helpers/vectors.js'
 
 // Some fifty runs of the built bin, as users run it (npm test builds before tap): more than the default file timeout
 // allows on a busy machine.
 t.setTimeout(180_000)
 const CLI = join(ROOT, 'dist', 'cli.js')
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
-
-interface Vector {
-  name: string
-  sign_key: string
-  data: Record<string, unknown>
-  md5: string
-  encrypted: string
-}
-const VECTORS = (JSON.parse(readFileSync(join(ROOT, 'fixtures', 'crypto-vectors.json'), 'utf8')) as { vectors: Vector[] }).vectors
 
 const TEA = { merchant_id: 'QC00005496', sign_key: 'SANDBOXKEY000001', operator: '0000020156' }
 

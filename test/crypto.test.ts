@@ -1,22 +1,9 @@
 import { createDecipheriv, createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import t from 'tap'
 import {
   canonicalString, compareCodePoints, CryptoError, decrypt, deriveKey, encrypt, md5Upper, open, openDetailed, seal
 } from '../src/crypto/index.js'
-
-interface Vector {
-  name: string
-  sign_key: string
-  data: Record<string, unknown>
-  canonical: string
-  md5: string
-  key: string
-  plaintext: string
-  encrypted: string
-}
-
-const { vectors } = JSON.parse(readFileSync(new URL('../fixtures/crypto-vectors.json', import.meta.url), 'utf8')) as { vectors: Vector[] }
+import { VECTORS as vectors } from './helpers/vectors.js'
 
 t.test('the official Appendix A example, step by step, as the docs print it', async (t) => {
   const data = { orderId: '1234567890', idCardName: '张三', idCardNum: '123456789012345678', bankCardNum: '62000000000010', mobile: '13711111111', idCardType: '1' }

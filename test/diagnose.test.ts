@@ -1,21 +1,11 @@
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import t, { type Test } from 'tap'
 import {
   canonicalString, CryptoError, deriveKey, diagnose, digestValue, encrypt, md5Upper, numberHints, openDetailed, seal,
   type CandidateKey, type DataObject, type Hint, type Sealed
 } from '../src/crypto/index.js'
 import { activePayData, MERCHANT, OTHER_MERCHANT } from './helpers/build.js'
-
-interface Vector {
-  name: string
-  sign_key: string
-  data: Record<string, unknown>
-  md5: string
-  encrypted: string
-}
-
-const { vectors } = JSON.parse(readFileSync(new URL('../fixtures/crypto-vectors.json', import.meta.url), 'utf8')) as { vectors: Vector[] }
+import { VECTORS as vectors } from './helpers/vectors.js'
 
 const KEY = MERCHANT.sign_key
 const CANDIDATES: CandidateKey[] = [{ label: `merchant ${OTHER_MERCHANT.merchant_id}`, signKey: OTHER_MERCHANT.sign_key }]
