@@ -11,7 +11,7 @@ export const SERVER = fileURLToPath(new URL('../dist/server.js', import.meta.url
 const SANDBOX_VARIABLES = [
   'PORT', 'HOST', 'PUBLIC_URL', 'DB_FILE', 'FIXTURES_DIR', 'LOG_LEVEL', 'BODY_LIMIT', 'ADMIN_TOKEN', 'CALLBACK_ALLOWLIST',
   'CALLBACK_RETRY_SCHEDULE', 'CALLBACK_TIMEOUT', 'CALLBACK_CONCURRENCY', 'AUTOPAY_AFTER', 'ORDER_EXPIRY',
-  'REQUEST_LOG_SIZE', 'RETENTION_ORDERS', 'SEGMENT_ORDERS', 'NODE_OPTIONS'
+  'REQUEST_LOG_SIZE', 'RETENTION_ORDERS', 'DB_SYNC', 'JOURNAL_LIMIT_MB', 'NODE_OPTIONS'
 ]
 
 /** Every child still running, so that a failed or interrupted bench leaves no server behind. */

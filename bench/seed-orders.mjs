@@ -30,9 +30,7 @@ async function throughApi (dbFile) {
     const chunkStart = performance.now()
     const items = []
     for (let i = start; i < Math.min(start + CHUNK, count); i++) items.push(seededOrder(i, count, now))
-    await Promise.all(items.map(({ order }) => store.orders.insert(order)))
-    const deliveries = items.flatMap(({ delivery }) => delivery === undefined ? [] : [delivery])
-    if (deliveries.length > 0) await store.callbacks.insert(deliveries)
+    await Promise.all(items.map(({ order, delivery }) => store.orders.insert(order, delivery === undefined ? [] : [delivery])))
     const perOrder = (performance.now() - chunkStart) / items.length
     const projected = performance.now() - t0 + perOrder * (count - start - items.length)
     if (projected > BUDGET_MS) {

@@ -169,21 +169,35 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   registerSandboxClock(app, clock, advance)
   registerAdminUi(app, { store, merchants, payments, dispatcher, requestLog, adminToken: config.adminToken, baseUrlOf })
 
-  // Pending callbacks (also those left by a crash) and due autopay/expiry run on a timer from the start.
+  // Pending callbacks (also those left by a crash) and due autopay/expiry run on a timer from the start: it wakes
+  // when the next thing falls due, and at least every `interval` (the clock may be moved meanwhile).
   const interval = options.tickIntervalMs ?? 100
   let timer: NodeJS.Timeout | undefined
+  let stopped = false
+  const wake = (): void => {
+    scheduler.tick()
+      .catch((err: unknown) => app.log.error({ err }, 'scheduler tick failed'))
+      .finally(() => {
+        if (stopped) return
+        const now = clock.now()
+        const next = scheduler.nextDue(now)
+        timer = setTimeout(wake, next === undefined ? interval : Math.min(Math.max(0, next - now), interval)).unref()
+      })
+  }
   app.addHook('onReady', async () => {
-    if (interval > 0) timer = setInterval(() => { scheduler.tick().catch((err: unknown) => app.log.error({ err }, 'scheduler tick failed')) }, interval).unref()
+    if (interval > 0) wake()
   })
   // preClose: fastify closes the server before the app's onClose, so a clock advance waiting on a hanging merchant
   // would hold the shutdown; the dispatcher stops first and cuts what is in flight after a grace period.
   let dispatcherClosed: Promise<void> | undefined
   app.addHook('preClose', async () => {
-    clearInterval(timer)
+    stopped = true
+    clearTimeout(timer)
     dispatcherClosed = dispatcher.close()
   })
   app.addHook('onClose', async () => {
-    clearInterval(timer)
+    stopped = true
+    clearTimeout(timer)
     await (dispatcherClosed ?? dispatcher.close())
   })
 

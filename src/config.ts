@@ -29,8 +29,10 @@ export interface Config {
   requestLogSize: number
   /** Orders kept at most (RETENTION_ORDERS): beyond it the oldest closed orders are pruned; 0 keeps every order. */
   retentionOrders: number
-  /** Orders per segment file of the store (SEGMENT_ORDERS): the most that one write of an order change carries. */
-  segmentOrders: number
+  /** DB_SYNC: `fsync` flushes each journal write to the disk before answering; `none` leaves it to the OS. */
+  dbSync: 'none' | 'fsync'
+  /** JOURNAL_LIMIT_MB: past this size the journal is compacted into a new snapshot, in bytes. */
+  journalLimitBytes: number
   /** Hosts callbacks may be sent to (CALLBACK_ALLOWLIST); undefined: any host. */
   callbackAllowlist: readonly AllowedHost[] | undefined
 }
@@ -64,6 +66,12 @@ function integer (env: NodeJS.ProcessEnv, name: string, fallback: number, min: n
   if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
     throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`)
   }
+  return value
+}
+
+function dbSync (env: NodeJS.ProcessEnv): Config['dbSync'] {
+  const value = text(env, 'DB_SYNC', 'none').toLowerCase()
+  if (value !== 'none' && value !== 'fsync') throw new ConfigError(`DB_SYNC must be none or fsync, got "${env.DB_SYNC}"`)
   return value
 }
 
@@ -173,7 +181,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, cwd = process.
     adminToken: adminToken(env),
     requestLogSize: integer(env, 'REQUEST_LOG_SIZE', 500, 0, 100_000),
     retentionOrders: integer(env, 'RETENTION_ORDERS', 100_000, 0, 100_000_000),
-    segmentOrders: integer(env, 'SEGMENT_ORDERS', 1000, 10, 100_000),
+    dbSync: dbSync(env),
+    journalLimitBytes: integer(env, 'JOURNAL_LIMIT_MB', 32, 1, 4096) * 1024 * 1024,
     callbackAllowlist: callbackAllowlist(env)
   })
   requireTokenOffLoopback(config.host, config.adminToken)

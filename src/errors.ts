@@ -74,3 +74,24 @@ export class StoreError extends Error {
     this.name = 'StoreError'
   }
 }
+
+/** A new order or refund whose id the merchant used already (ORDER_USED). */
+export class IdTakenError extends Error {
+  readonly merchantId: string
+  readonly id: string
+
+  constructor (merchantId: string, id: string) {
+    super(`order_id ${id} was already used by merchant ${merchantId}`)
+    this.name = 'IdTakenError'
+    this.merchantId = merchantId
+    this.id = id
+  }
+}
+
+/** A change of an order that is not stored (any more): a reset removed it. */
+export class GoneError extends Error {
+  constructor (what: string) {
+    super(`${what} is not stored any more (removed by a reset)`)
+    this.name = 'GoneError'
+  }
+}

@@ -1,11 +1,14 @@
+import type { Delivery } from './callbacks/delivery.js'
 import type { Dispatcher } from './callbacks/dispatcher.js'
 import type { Clock } from './clock.js'
 import { parseDuration } from './duration.js'
 import type { MerchantDirectory } from './merchants.js'
 import { magicAmount, outcomeFor, type OutcomesFile } from './outcomes.js'
+import { TransitionError } from './orders/lifecycle.js'
 import type { Payments } from './orders/payments.js'
 import type { Order } from './orders/order.js'
 import type { Store } from './store/index.js'
+import { TimerQueue, type Due } from './timer-queue.js'
 import type { FastifyBaseLogger } from 'fastify'
 
 export interface SchedulerOptions {
@@ -23,8 +26,10 @@ export interface SchedulerOptions {
 }
 
 /**
- * Everything that happens with time: autopay, expiry and callback retries. It reads only the injected clock,
- * so `tick()` after moving a manual (or virtual) clock runs exactly what fell due.
+ * Everything that happens with time: autopay, `pay_at`, expiry and callback attempts (retries and delayed faults).
+ * Each falls due at a time kept in one timer queue, filled from the store's changes, so a tick costs the due items
+ * only, however many orders wait. It reads only the injected clock: `tick()` after moving a manual (or virtual)
+ * clock runs exactly what fell due.
  */
 export interface Scheduler {
   tick(): Promise<void>
@@ -32,15 +37,26 @@ export interface Scheduler {
   nextDue(now: number): number | undefined
 }
 
-/** What will happen to an open order, and when: it closes unpaid at `expireAt` unless paid at `payAt` first. */
-interface Plan {
+/** What will happen to an open order, and when: it closes unpaid at `expireAt` unless paid at `pay.at` first. */
+export interface Plan {
   expireAt: number
   expireReason: string
   pay?: { at: number, reason: string }
 }
 
+/** Queue keys: `o` + merchant + NUL + order id, or `c` + delivery id. */
+type Key = string
+const orderKey = (order: { merchant_id: string, order_id: string }): Key => `o${order.merchant_id}\u0000${order.order_id}`
+const callbackKey = (id: string): Key => `c${id}`
+
+/** Changes of this many orders run together, so that they share journal writes. */
+const BATCH = 256
+
 export function createScheduler (options: SchedulerOptions): Scheduler {
-  const { clock, payments } = options
+  const { clock, payments, store } = options
+  const queue = new TimerQueue<Key>()
+  /** Entries found due by `nextDue`: the next tick runs them first. */
+  const dueNow: Array<Due<Key>> = []
 
   /** Magic `03` first, then the merchant's fixture `autopay_after`, then AUTOPAY_AFTER. */
   function autopayDelay (order: Order): number | undefined {
@@ -66,10 +82,60 @@ export function createScheduler (options: SchedulerOptions): Scheduler {
     return delay === undefined ? expiry : { ...expiry, pay: { at: created + delay, reason: `paid automatically ${delay} ms after creation` } }
   }
 
-  async function due (order: Order, now: number): Promise<void> {
+  /** The moments an open order falls due: its expiry, and its payment when that comes first. */
+  function momentsOf (order: Order): number[] {
+    if (order.status !== 'init') return []
+    const { expireAt, pay } = plan(order)
+    return pay !== undefined && pay.at < expireAt ? [pay.at, expireAt] : [expireAt]
+  }
+
+  function schedule (at: number, key: Key): void {
+    if (!Number.isNaN(at)) queue.push(at, key)
+  }
+  const scheduleOrder = (order: Order) => { for (const at of momentsOf(order)) schedule(at, orderKey(order)) }
+  const scheduleDelivery = (delivery: Delivery) => {
+    if (delivery.status === 'pending' && delivery.next_attempt_at !== null) schedule(delivery.next_attempt_at, callbackKey(delivery.id))
+  }
+
+  store.subscribe((change) => {
+    for (const order of change.orders) scheduleOrder(order)
+    for (const delivery of change.callbacks) scheduleDelivery(delivery)
+  })
+  // What was stored before this start: open orders and pending callbacks (also those left by a crash).
+  for (let page = store.orders.page({ status: 'init', limit: 1000 }); ; page = store.orders.page({ status: 'init', limit: 1000, cursor: page.next })) {
+    for (const order of page.items) scheduleOrder(order)
+    if (page.next === null) break
+  }
+  for (const delivery of store.callbacks.pending()) scheduleDelivery(delivery)
+
+  function split (key: Key): [string, string] {
+    const at = key.indexOf('\u0000')
+    return [key.slice(1, at), key.slice(at + 1)]
+  }
+
+  /** True while the entry still stands for something that falls due then (a later change may have moved it). */
+  function stands (entry: Due<Key>): boolean {
+    if (entry.key.startsWith('c')) {
+      const delivery = store.callbacks.get(entry.key.slice(1))
+      return delivery?.status === 'pending' && delivery.next_attempt_at === entry.at
+    }
+    const order = store.orders.find(...split(entry.key))
+    return order !== undefined && momentsOf(order).includes(entry.at)
+  }
+
+  async function runOrder (entry: Due<Key>, now: number): Promise<void> {
+    const order = store.orders.find(...split(entry.key))
+    if (order === undefined || order.status !== 'init') return
     const { expireAt, expireReason, pay } = plan(order)
-    if (now >= expireAt) await payments.expire(order, expireReason)
-    else if (pay !== undefined && now >= pay.at) await payments.pay(order, pay.reason)
+    try {
+      if (now >= expireAt) await payments.expire(order, expireReason)
+      else if (pay !== undefined && now >= pay.at) await payments.pay(order, pay.reason)
+    } catch (err) {
+      // The order moved on meanwhile (paid by its payer, removed by a reset): nothing left to do.
+      if (err instanceof TransitionError) return
+      options.log.error({ err, order: order.order_id }, 'scheduled payment event failed; tried again in a second')
+      schedule(now + 1000, entry.key)
+    }
   }
 
   // The tick in progress: ticks never overlap, a new one waits for it.
@@ -77,16 +143,19 @@ export function createScheduler (options: SchedulerOptions): Scheduler {
 
   async function run (): Promise<void> {
     const now = clock.now()
-    for (const order of options.store.orders.listOpen()) {
-      // A reset during this tick may have thrown the order away (and a new one may have taken its id).
-      if (options.store.orders.find(order.merchant_id, order.order_id) !== order) continue
-      try {
-        await due(order, now)
-      } catch (err) {
-        options.log.error({ err, order: order.order_id }, 'scheduled payment event failed')
-      }
+    const due = dueNow.splice(0)
+    for (let top = queue.peek(); top !== undefined && top.at <= now; top = queue.peek()) due.push(queue.pop()!)
+    const orders = due.filter((entry) => entry.key.startsWith('o'))
+    for (let at = 0; at < orders.length; at += BATCH) {
+      await Promise.all(orders.slice(at, at + BATCH).map((entry) => runOrder(entry, now)))
     }
-    options.dispatcher.runDue()
+    const deliveries = new Map<string, Delivery>()
+    for (const entry of due) {
+      if (!entry.key.startsWith('c')) continue
+      const delivery = store.callbacks.get(entry.key.slice(1))
+      if (delivery?.status === 'pending' && delivery.next_attempt_at !== null && delivery.next_attempt_at <= now) deliveries.set(delivery.id, delivery)
+    }
+    if (deliveries.size > 0) options.dispatcher.enqueue([...deliveries.values()])
   }
 
   return {
@@ -95,17 +164,12 @@ export function createScheduler (options: SchedulerOptions): Scheduler {
       return running
     },
     nextDue (now) {
-      let next: number | undefined
-      const consider = (at: number) => { if (at > now && (next === undefined || at < next)) next = at }
-      for (const order of options.store.orders.listOpen()) {
-        const { expireAt, pay } = plan(order)
-        consider(expireAt)
-        if (pay !== undefined && pay.at < expireAt) consider(pay.at)
+      for (let top = queue.peek(); top !== undefined; top = queue.peek()) {
+        if (!stands(top)) queue.pop()
+        else if (top.at <= now) dueNow.push(queue.pop()!)
+        else return top.at
       }
-      for (const delivery of options.store.callbacks.due(Number.POSITIVE_INFINITY)) {
-        if (delivery.next_attempt_at !== null) consider(delivery.next_attempt_at)
-      }
-      return next
+      return undefined
     }
   }
 }

@@ -14,7 +14,14 @@ const SHUTDOWN_LIMIT_MS = 8000
 async function main (): Promise<void> {
   const config = loadConfig(process.env)
   const fixtures = await loadFixtures(config.fixturesDir)
-  const store = await createStore(config.dbFile, { segmentOrders: config.segmentOrders, retentionOrders: config.retentionOrders })
+  const startupWarnings: string[] = []
+  let warn = (message: string): void => { startupWarnings.push(message) }
+  const store = await createStore(config.dbFile, {
+    retentionOrders: config.retentionOrders,
+    sync: config.dbSync,
+    journalLimitBytes: config.journalLimitBytes,
+    onWarning: (message) => warn(message)
+  })
   const app = await buildApp({
     config,
     merchants: fixtures.merchants,
@@ -23,6 +30,10 @@ async function main (): Promise<void> {
     store,
     logger: { level: config.logLevel, redact: LOG_REDACT, serializers: LOG_SERIALIZERS }
   })
+
+  // What the store overcame while loading (a torn journal line, a migration) goes to the log like everything after.
+  warn = (message) => app.log.warn(message)
+  for (const message of startupWarnings) warn(message)
 
   let closing = false
   const shutdown = (signal: string) => {

@@ -35,7 +35,8 @@ t.test('defaults', async (t) => {
     requestLogSize: 500,
     callbackAllowlist: undefined,
     retentionOrders: 100000,
-    segmentOrders: 1000
+    dbSync: 'none',
+    journalLimitBytes: 32 * 1024 * 1024
   })
   t.ok(Object.isFrozen(config))
 })

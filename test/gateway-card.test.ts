@@ -105,7 +105,7 @@ t.test('a missing orderId is generated', async (t) => {
   const { app, store } = await build(t)
   const answer = await callGateway(app, envelope('CC_PURCHASE', '2.0', without(cardData(), 'orderId')))
   t.equal(answer.body.rsp_code, 'SUCCESS', answer.body.rsp_msg)
-  const orders = store.orders.list({ merchant_id: MERCHANT.merchant_id })
+  const orders = store.orders.page({ merchant_id: MERCHANT.merchant_id }).items
   t.equal(orders.length, 1)
   t.match(orders[0]!.order_id, /^[A-Za-z0-9]{1,32}$/)
   t.equal(orders[0]!.code_url, answer.data!.codeUrl)

@@ -1,24 +1,16 @@
-import type { FastifyBaseLogger } from 'fastify'
 import t, { type Test } from 'tap'
 import type { Dispatcher } from '../src/callbacks/dispatcher.js'
 import { createManualClock } from '../src/clock.js'
 import { createCounterIds } from '../src/ids.js'
 import { createMerchantDirectory } from '../src/merchants.js'
 import { createPayments } from '../src/orders/payments.js'
-import { createScheduler } from '../src/scheduler.js'
 import { activePayData, build, callGateway, envelope, MERCHANT, T0 } from './helpers/build.js'
 import { startReceiver } from './helpers/receiver.js'
 
 // A scheduler tick (or a payer page) can hold an order object while a test resets its merchant and creates an
 // order with the same id again. These races are driven by hand here: the real tick's snapshot is reproduced.
 
-const idleDispatcher: Dispatcher = { runDue () {}, redeliver: async () => { throw new Error('not used') }, idle: async () => {} }
-/** A logger that keeps its error calls: skipping a thrown-away order must not log one. */
-function recordingLog (errors: unknown[]): FastifyBaseLogger {
-  const log = { error: (e: unknown) => { errors.push(e) }, warn () {}, info () {}, debug () {}, trace () {}, fatal () {}, silent () {}, level: 'silent', child: () => log }
-  return log as unknown as FastifyBaseLogger
-}
-
+const idleDispatcher: Dispatcher = { enqueue () {}, redeliver: async () => { throw new Error('not used') }, idle: async () => {} }
 async function staleAndFresh (t: Test) {
   const sandbox = await build(t)
   const { app, store } = sandbox
@@ -43,27 +35,29 @@ t.test('an order a reset threw away is never paid or called back, even when a ne
   })
   await t.rejects(payments.pay(stale, 'a payer page opened before the reset'), { code: 'ORDER_CLOSED', message: /removed by a reset/ })
   t.equal(stale.status, 'init')
-  t.equal(fresh.status, 'init', 'the new order is untouched')
+  t.same(store.orders.find(MERCHANT.merchant_id, 'X'), fresh, 'the new order is untouched')
   t.same(store.callbacks.forOrder(MERCHANT.merchant_id, 'X'), [], 'no callback for either')
 })
 
-t.test('a scheduler tick that started before a reset skips the thrown-away order and pays only the new one', async (t) => {
-  const { store, stale, fresh } = await staleAndFresh(t)
-  const clock = createManualClock(T0)
-  const merchants = createMerchantDirectory([MERCHANT], store)
-  const payments = createPayments({ store, clock, ids: createCounterIds(), merchants, outcomes: { by_amount_suffix: {} }, dispatcher: idleDispatcher })
-  // The tick's snapshot of open orders was taken before the reset: it still holds the stale object.
-  const racing = { ...store, orders: { ...store.orders, listOpen: () => [stale, fresh] } }
+t.test('a scheduler entry made for an order a reset threw away runs only the new order\'s own plan', async (t) => {
   const errors: unknown[] = []
-  const log = recordingLog(errors)
-  const scheduler = createScheduler({ store: racing, clock, merchants, outcomes: { by_amount_suffix: {} }, payments, dispatcher: idleDispatcher, log, autopayAfterMs: 1000, orderExpiryMs: 3_600_000 })
-  clock.advance(1000)
-  await scheduler.tick()
-  t.equal(stale.status, 'init', 'the stale order is left alone')
-  t.equal(fresh.status, 'success')
-  const sent = store.callbacks.forOrder(MERCHANT.merchant_id, 'X')
-  t.equal(sent.length, 1)
-  t.equal(sent[0]!.order_id, 'X')
+  const { app, store, clock } = await build(t, { env: { AUTOPAY_AFTER: '1s' }, logger: { level: 'error', stream: { write: (line: string) => { errors.push(line) } } } })
+  await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'X' })))
+  await app.inject({ method: 'POST', url: `/sandbox/api/reset?merchant_id=${MERCHANT.merchant_id}` })
+  // The thrown-away order's autopay entry is still queued (for +1 s); the new order has its own (for +1.5 s).
+  clock.advance(500)
+  await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'X', amount: '777' })))
+  clock.advance(500)
+  await app.sandbox.tick()
+  t.equal(store.orders.find(MERCHANT.merchant_id, 'X')!.status, 'init', 'the stale entry did not pay the new order early')
+  clock.advance(500)
+  await app.sandbox.tick()
+  await app.sandbox.idle()
+  const paid = store.orders.find(MERCHANT.merchant_id, 'X')!
+  t.equal(paid.status, 'success')
+  t.equal(paid.amount, '777')
+  t.equal(paid.history.at(-1)?.at, new Date(T0 + 1500).toISOString(), 'paid at its own time')
+  t.equal(store.callbacks.forOrder(MERCHANT.merchant_id, 'X').length, 1)
   t.same(errors, [], 'skipping it is not an error')
 })
 

@@ -5,9 +5,9 @@ import { activePayData, build, callGateway, envelope } from './helpers/build.js'
 import { payNow, refundCall } from './helpers/gateway-calls.js'
 import { createMerchant } from './helpers/runtime-merchant.js'
 
-t.test('GET /sandbox/api/stats counts orders by status, refunds, callbacks, merchants and segments', async (t) => {
+t.test('GET /sandbox/api/stats counts orders by status, refunds, callbacks and merchants, and the journal', async (t) => {
   const file = join(t.testdir(), 'sandbox.json')
-  const { app } = await build(t, { store: await createStore(file, { segmentOrders: 2, retentionOrders: 50 }) })
+  const { app } = await build(t, { store: await createStore(file, { retentionOrders: 50 }) })
   const empty = await app.inject('/sandbox/api/stats')
   t.equal(empty.statusCode, 200)
   t.same(empty.json(), {
@@ -15,11 +15,12 @@ t.test('GET /sandbox/api/stats counts orders by status, refunds, callbacks, merc
     refunds: 0,
     callbacks: { pending: 0, delivered: 0, failed: 0 },
     merchants: { fixture: 2, runtime: 0 },
-    segments: 0,
-    segment_orders: 2,
+    journal_bytes: 0,
+    compactions: 0,
     retention_orders: 50,
     pruned: 0,
-    location: file
+    location: file,
+    sync: 'none'
   })
 
   for (const id of ['S1', 'S2', 'S3']) t.equal((await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: id })))).body.rsp_code, 'SUCCESS')
@@ -35,9 +36,9 @@ t.test('GET /sandbox/api/stats counts orders by status, refunds, callbacks, merc
     refunds: 1,
     callbacks: { pending: 0, delivered: 2, failed: 0 },
     merchants: { fixture: 2, runtime: 1 },
-    segments: 1,
     pruned: 0
   })
+  t.ok(stats.journal_bytes > 0, 'every change is a journal line')
 })
 
 t.test('GET /sandbox/api/stats on a memory store, behind ADMIN_TOKEN like the rest of the control API', async (t) => {
@@ -45,5 +46,5 @@ t.test('GET /sandbox/api/stats on a memory store, behind ADMIN_TOKEN like the re
   t.equal((await app.inject('/sandbox/api/stats')).statusCode, 401)
   const res = await app.inject({ url: '/sandbox/api/stats', headers: { 'x-admin-token': 'stats-token-123' } })
   t.equal(res.statusCode, 200)
-  t.match(res.json(), { location: ':memory:', retention_orders: null, segment_orders: 1000, segments: 0 })
+  t.match(res.json(), { location: ':memory:', retention_orders: null, compactions: 0, sync: 'none' })
 })

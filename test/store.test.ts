@@ -1,19 +1,36 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { open, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { StoreError } from '../src/errors.js'
-import type { Order, Refund } from '../src/orders/order.js'
-import { createStore } from '../src/store/index.js'
+import type { Refund } from '../src/orders/order.js'
+import { createStore, GoneError, IdTakenError } from '../src/store/index.js'
 import { activePayData, build, callGateway, envelope, MERCHANT } from './helpers/build.js'
-
 import { AT, delivery, order } from './helpers/store-records.js'
 
-/** Makes every later write of `file` fail, even for root: steno writes `.<name>.tmp` first, and that is now a folder. */
-function blockWrites (dir: string, name: string): void {
-  mkdirSync(join(dir, `.${name}.tmp`))
+/** A disk whose journal writes fail while `broken` is set: what ENOSPC or EIO does to the real one. */
+function flakyDisk () {
+  const disk = {
+    broken: false,
+    async openFile (path: string, flags: string): Promise<FileHandle> {
+      const handle = await open(path, flags)
+      const write = handle.write.bind(handle) as (...args: unknown[]) => Promise<unknown>
+      return Object.assign(handle, {
+        write: async (...args: unknown[]) => {
+          if (disk.broken) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+          return await write(...args)
+        }
+      })
+    }
+  }
+  return disk
 }
 
-t.test('an inserted order is on disk: a new store on the same file finds it every way', async (t) => {
+const refund = (refundId: string): Refund => ({ refund_id: refundId, amount: '50', bizpay_order_id: 'WX0000000000000009', at: AT, finish_time: '20260115120000', reason: 'test' })
+const ids = (orders: Array<{ order_id: string }>) => orders.map((o) => o.order_id)
+const errorOf = async (promise: Promise<unknown>) => await promise.then(() => undefined, (e: unknown) => e as Error)
+
+t.test('an inserted order is durable: a new store on the same file finds it every way', async (t) => {
   const dir = t.testdir()
   const file = join(dir, 'nested', 'sandbox.json')
   const first = await createStore(file)
@@ -21,295 +38,323 @@ t.test('an inserted order is on disk: a new store on the same file finds it ever
   await first.orders.insert(order('QC00000001', 'A1'))
   await first.orders.insert(order('QC00000001', 'A2', { status: 'success' }))
   await first.orders.insert(order('ON00000002', 'A1', { currency: 'USD' }))
-  t.ok(existsSync(file), 'the missing folder was created and the file written')
-  t.same(JSON.parse(readFileSync(file, 'utf8')).orders.map((o: Order) => o.order_id), ['A1', 'A2', 'A1'])
+  t.ok(existsSync(file), 'the missing folder was created and the snapshot written')
+  t.equal(readFileSync(`${file}.journal`, 'utf8').trim().split('\n').length, 3, 'one journal line per change')
 
   const again = await createStore(file)
   t.equal(again.orders.count(), 3)
   t.equal(again.orders.find('QC00000001', 'A2')?.status, 'success')
   t.equal(again.orders.find('ON00000002', 'A1')?.currency, 'USD')
-  t.equal(again.orders.find('QC00000001', 'nope'), undefined)
   t.equal(again.orders.find('ON00000002', 'A2'), undefined, 'order ids are per merchant')
   t.equal(again.orders.findByPageToken('page-QC00000001-A2')?.order_id, 'A2')
-  t.equal(again.orders.findByPageToken('page-unknown'), undefined)
   t.same(again.orders.findById('A1').map((o) => o.merchant_id), ['QC00000001', 'ON00000002'])
-  t.same(again.orders.findById('zzz'), [])
-  t.same(again.orders.list().map((o) => `${o.merchant_id}/${o.order_id}`),
-    ['ON00000002/A1', 'QC00000001/A2', 'QC00000001/A1'], 'newest first')
-  t.same(again.orders.list({ merchant_id: 'QC00000001' }).map((o) => o.order_id), ['A2', 'A1'])
-  t.same(again.orders.list({ status: 'success' }).map((o) => o.order_id), ['A2'])
-  t.same(again.orders.list({ merchant_id: 'ON00000002', status: 'success' }), [])
-  t.same(again.orders.list().map((o) => o.order_id), ['A1', 'A2', 'A1'], 'listing does not reorder the store')
+  t.same(again.orders.page().items.map((o) => `${o.merchant_id}/${o.order_id}`), ['ON00000002/A1', 'QC00000001/A2', 'QC00000001/A1'], 'newest first')
+  t.same(ids(again.orders.page({ merchant_id: 'QC00000001' }).items), ['A2', 'A1'])
+  t.same(ids(again.orders.page({ status: 'success' }).items), ['A2'])
+  t.equal(again.orders.countMatching({ merchant_id: 'QC00000001' }), 2)
 })
 
-t.test('save() persists a change made to an order', async (t) => {
-  const file = join(t.testdir(), 'sandbox.json')
-  const store = await createStore(file)
-  await store.orders.insert(order('QC00000001', 'S1'))
-  const saved = store.orders.find('QC00000001', 'S1')!
-  saved.status = 'success'
-  saved.finish_time = '20260115120500'
-  await store.orders.save(saved)
-
-  const again = await createStore(file)
-  t.equal(again.orders.find('QC00000001', 'S1')?.status, 'success')
-  t.equal(again.orders.find('QC00000001', 'S1')?.finish_time, '20260115120500')
-  t.same(again.orders.list({ status: 'init' }), [])
-})
-
-t.test('close() leaves a valid file behind', async (t) => {
-  const file = join(t.testdir(), 'sandbox.json')
-  const store = await createStore(file)
+t.test('reads are copies: changing one changes nothing stored', async (t) => {
+  const store = await createStore(':memory:')
   await store.orders.insert(order('QC00000001', 'C1'))
-  await store.close()
-  const data = JSON.parse(readFileSync(file, 'utf8'))
-  t.equal(data.schema, 2)
-  t.equal(data.orders.length, 1)
-  t.same(data.segments, [])
+  const copy = store.orders.find('QC00000001', 'C1')!
+  copy.status = 'success'
+  copy.history.push({ at: AT, status: 'success', reason: 'mutated by a caller' })
+  t.equal(store.orders.find('QC00000001', 'C1')!.status, 'init')
+  t.equal(store.orders.find('QC00000001', 'C1')!.history.length, 1)
 })
 
-t.test(':memory: keeps orders in memory and writes no file', async (t) => {
+t.test('pages: newest first, a cursor to the next page, null on the last', async (t) => {
+  const store = await createStore(':memory:')
+  for (let i = 0; i < 25; i++) await store.orders.insert(order(i % 2 === 0 ? 'QC00000001' : 'ON00000002', `P${String(i).padStart(2, '0')}`))
+  const seen: string[] = []
+  let page = store.orders.page({ limit: 10 })
+  for (;;) {
+    seen.push(...ids(page.items))
+    if (page.next === null) break
+    page = store.orders.page({ limit: 10, cursor: page.next })
+  }
+  t.same(seen, Array.from({ length: 25 }, (_, i) => `P${String(24 - i).padStart(2, '0')}`))
+  const evens = store.orders.page({ merchant_id: 'QC00000001', limit: 13 })
+  t.equal(evens.items.length, 13)
+  t.equal(evens.next, null, 'no next page when nothing more matches')
+  await store.reset('ON00000002')
+  t.same(ids(store.orders.page({ limit: 3, cursor: store.orders.page({ limit: 3 }).next }).items), ['P18', 'P16', 'P14'], 'a reset leaves the cursors usable')
+  t.equal(store.orders.page({ limit: 5000 }).items.length, 13, 'the limit is capped at 1,000, and the rest follow')
+})
+
+t.test('update validates, persists, then applies; a refused change touches nothing', async (t) => {
+  const file = join(t.testdir(), 'sandbox.json')
+  const store = await createStore(file)
+  await store.orders.insert(order('QC00000001', 'U1'))
+  const updated = await store.orders.update('QC00000001', 'U1', (o) => ({ order: { ...o, status: 'success' }, callbacks: [delivery('QC00000001', 'U1', 'cb_U1')] }))
+  t.equal(updated.status, 'success')
+  await t.rejects(store.orders.update('QC00000001', 'U1', () => { throw new Error('refused by the domain') }), /refused by the domain/)
+  await t.rejects(store.orders.update('QC00000001', 'NOPE', (o) => ({ order: o })), GoneError)
+  await store.orders.update('QC00000001', 'U1', (o) => ({ order: { ...o, status: 'partial_refunded', refunds: [refund('R1')] } }))
+  await t.rejects(store.orders.insert(order('QC00000001', 'R1')), IdTakenError, 'a refund id is taken like an order id')
+  await t.rejects(store.orders.update('QC00000001', 'U1', (o) => ({ order: { ...o, refunds: [refund('R1'), refund('U1')] } })), IdTakenError)
+  const again = await createStore(file)
+  t.equal(again.orders.find('QC00000001', 'U1')!.status, 'partial_refunded')
+  t.same(again.orders.find('QC00000001', 'U1')!.refunds?.map((r) => r.refund_id), ['R1'])
+  t.equal(again.callbacks.get('cb_U1')?.order_id, 'U1')
+  t.equal(again.orders.findRefund('QC00000001', 'R1')?.order.order_id, 'U1')
+})
+
+t.test('concurrent changes of one order run one after another; concurrent inserts of one id: one wins', async (t) => {
+  const store = await createStore(join(t.testdir(), 'sandbox.json'))
+  await store.orders.insert(order('QC00000001', 'N1', { tip: '0' }))
+  await Promise.all(Array.from({ length: 20 }, () => store.orders.update('QC00000001', 'N1', (o) => ({ order: { ...o, tip: String(Number(o.tip) + 1) } }))))
+  t.equal(store.orders.find('QC00000001', 'N1')!.tip, '20', 'no lost update')
+  const results = await Promise.allSettled(Array.from({ length: 5 }, () => store.orders.insert(order('QC00000001', 'SAME'))))
+  t.equal(results.filter((r) => r.status === 'fulfilled').length, 1)
+  t.ok(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof IdTakenError))
+})
+
+t.test(':memory: keeps everything in memory and writes no file', async (t) => {
   const dir = t.testdir()
   const cwd = process.cwd()
   process.chdir(dir)
   t.teardown(() => process.chdir(cwd))
   const store = await createStore(':memory:')
-  t.equal(store.location, ':memory:')
   await store.orders.insert(order('QC00000001', 'M1'))
-  await store.orders.save(store.orders.find('QC00000001', 'M1')!)
   await store.close()
   t.equal(store.orders.count(), 1)
   t.same(readdirSync(dir), [], 'nothing was written, not even a file named :memory:')
-  const fresh = await createStore(':memory:')
-  t.equal(fresh.orders.count(), 0, 'every memory store starts empty')
+  t.equal((await createStore(':memory:')).orders.count(), 0, 'every memory store starts empty')
 })
 
-t.test('a missing file starts an empty store', async (t) => {
-  const file = join(t.testdir(), 'none.json')
-  const store = await createStore(file)
-  t.equal(store.orders.count(), 0)
-  t.same(store.orders.list(), [])
-})
-
-t.test('a corrupt JSON file is refused with a StoreError naming the file', async (t) => {
-  const dir = t.testdir({ 'sandbox.json': '{"schema":1,"orders":[' })
-  const file = join(dir, 'sandbox.json')
-  const err = await createStore(file).then(() => undefined, (e: unknown) => e)
-  t.type(err, StoreError)
-  t.match((err as Error).message, file)
-  t.match((err as Error).message, /cannot be loaded/)
-  t.equal(readFileSync(file, 'utf8'), '{"schema":1,"orders":[', 'the file is left alone')
-})
-
-t.test('JSON that is not a sandbox data file is refused with a StoreError naming the file', async (t) => {
-  for (const [name, text] of [['object.json', '{"schema":1}'], ['array.json', '[]'], ['number.json', '42'], ['string.json', '{"orders":"x"}']] as const) {
-    const file = join(t.testdir({ [name]: text }), name)
-    const err = await createStore(file).then(() => undefined, (e: unknown) => e)
-    t.type(err, StoreError, name)
-    t.equal((err as Error).message, `${file}: is not a sandbox data file (no "orders" array)`)
-  }
-})
-
-t.test('a failed write rejects with StoreError and leaves the order out of memory', async (t) => {
-  const dir = t.testdir()
-  const file = join(dir, 'sandbox.json')
-  const store = await createStore(file)
-  await store.orders.insert(order('QC00000001', 'OK1'))
-  blockWrites(dir, 'sandbox.json')
-
-  const err = await store.orders.insert(order('QC00000001', 'LOST1')).then(() => undefined, (e: unknown) => e)
-  t.type(err, StoreError)
-  t.match((err as Error).message, `cannot write ${file}`)
-  t.equal(store.orders.find('QC00000001', 'LOST1'), undefined)
-  t.equal(store.orders.findByPageToken('page-QC00000001-LOST1'), undefined)
-  t.same(store.orders.findById('LOST1'), [])
-  t.equal(store.orders.count(), 1)
-  t.same(store.orders.list().map((o) => o.order_id), ['OK1'])
-  t.same(JSON.parse(readFileSync(file, 'utf8')).orders.map((o: Order) => o.order_id), ['OK1'], 'the file still holds what was acknowledged')
-})
-
-t.test('concurrent inserts that all fail leave nothing behind', async (t) => {
-  const dir = t.testdir()
-  const file = join(dir, 'sandbox.json')
-  const store = await createStore(file)
-  blockWrites(dir, 'sandbox.json')
-  const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => store.orders.insert(order('QC00000001', `X${i}`))))
-  t.same(results.map((r) => r.status), Array(5).fill('rejected'))
-  for (const r of results) t.type((r as PromiseRejectedResult).reason, StoreError)
-  t.equal(store.orders.count(), 0)
-  t.same(store.orders.list(), [])
-})
-
-t.test('concurrent inserts each resolve only once their order is on disk', async (t) => {
+t.test('a failed journal write refuses the change and leaves nothing in memory or on disk', async (t) => {
+  const disk = flakyDisk()
   const file = join(t.testdir(), 'sandbox.json')
-  const store = await createStore(file)
-  await Promise.all(Array.from({ length: 20 }, (_, i) => store.orders.insert(order('QC00000001', `P${i}`))))
+  const store = await createStore(file, { openFile: disk.openFile.bind(disk) })
+  await store.orders.insert(order('QC00000001', 'OK1'))
+  disk.broken = true
+  const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => store.orders.insert(order('QC00000001', `X${i}`))))
+  t.ok(results.every((r) => r.status === 'rejected' && r.reason instanceof StoreError))
+  t.match((results[0] as PromiseRejectedResult).reason.message, `cannot write ${file}.journal`)
+  await t.rejects(store.orders.update('QC00000001', 'OK1', (o) => ({ order: { ...o, status: 'success' } })), StoreError)
+  await t.rejects(store.merchants.insert({ ...MERCHANT, merchant_id: 'RT00000001' }), StoreError)
+  await t.rejects(store.reset(), StoreError)
+  t.equal(store.orders.count(), 1)
+  t.equal(store.orders.find('QC00000001', 'OK1')!.status, 'init')
+  t.notOk(store.orders.idTaken('QC00000001', 'X0'), 'a refused id is free')
+  t.same(store.merchants.list(), [])
+  disk.broken = false
+  await store.orders.insert(order('QC00000001', 'X0'))
   const again = await createStore(file)
-  t.equal(again.orders.count(), 20)
-  for (let i = 0; i < 20; i++) t.ok(again.orders.find('QC00000001', `P${i}`), `P${i}`)
+  t.same(ids(again.orders.page().items), ['X0', 'OK1'], 'the file holds exactly what was acknowledged')
 })
 
-t.test('through the app: a failed store write answers DB_ERROR and creates no order', async (t) => {
-  const dir = t.testdir()
-  const file = join(dir, 'sandbox.json')
-  const store = await createStore(file)
+t.test('through the app: a failed write answers DB_ERROR, creates no order, and the id is free once the disk is back', async (t) => {
+  const disk = flakyDisk()
+  const store = await createStore(join(t.testdir(), 'sandbox.json'), { openFile: disk.openFile.bind(disk) })
   const { app } = await build(t, { store })
-  const ok = await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'GOOD1' })))
-  t.equal(ok.body.rsp_code, 'SUCCESS')
-  blockWrites(dir, 'sandbox.json')
-
+  disk.broken = true
   const answer = await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'BAD1' })))
-  t.equal(answer.status, 200)
   t.equal(answer.body.rsp_code, 'DB_ERROR')
-  t.match(answer.body.rsp_msg, /^database error/)
   t.equal(answer.body.data, undefined)
-  t.equal(store.orders.find(MERCHANT.merchant_id, 'BAD1'), undefined)
-  const view = await app.inject({ method: 'GET', url: `/sandbox/api/orders/BAD1?merchant_id=${MERCHANT.merchant_id}` })
-  t.equal(view.statusCode, 404)
-  t.same(JSON.parse(readFileSync(file, 'utf8')).orders.map((o: Order) => o.order_id), ['GOOD1'])
+  t.equal((await app.inject(`/sandbox/api/orders/BAD1?merchant_id=${MERCHANT.merchant_id}`)).statusCode, 404)
+  disk.broken = false
+  t.equal((await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'BAD1' })))).body.rsp_code, 'SUCCESS')
 })
 
-t.test('after a failed write, the same order_id can be used again once the disk is back', async (t) => {
-  const dir = t.testdir()
-  const file = join(dir, 'sandbox.json')
-  const store = await createStore(file)
-  const { app } = await build(t, { store })
-  blockWrites(dir, 'sandbox.json')
-  const failed = await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'RETRY1' })))
-  t.equal(failed.body.rsp_code, 'DB_ERROR')
-  // Give the disk back: remove the folder that blocked the temp file.
-  rmSync(join(dir, '.sandbox.json.tmp'), { recursive: true })
-  const retried = await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'RETRY1' })))
-  t.equal(retried.body.rsp_code, 'SUCCESS', 'not ORDER_USED: the failed order was never created')
-  const again = await createStore(file)
-  t.ok(again.orders.find(MERCHANT.merchant_id, 'RETRY1'))
-})
-
-t.test('a DB_FILE that is a folder cannot be loaded', async (t) => {
-  const dir = t.testdir({ 'data.json': {} })
-  const err = await createStore(join(dir, 'data.json')).then(() => undefined, (e: unknown) => e)
-  t.type(err, StoreError)
-  t.match((err as Error).message, join(dir, 'data.json'))
-})
-
-t.test('a data file written by hand loads and is indexed', async (t) => {
-  const dir = t.testdir()
-  const file = join(dir, 'hand.json')
-  writeFileSync(file, JSON.stringify({ schema: 1, orders: [order('QC00000001', 'H1')] }))
-  const store = await createStore(file)
-  t.equal(store.orders.find('QC00000001', 'H1')?.page_token, 'page-QC00000001-H1')
-})
-
-const refund = (refundId: string): Refund => ({
-  refund_id: refundId,
-  amount: '50',
-  bizpay_order_id: 'WX0000000000000009',
-  at: AT,
-  finish_time: '20260115120000',
-  reason: 'test'
-})
-
-/** Two merchants, each with an open order, a paid order with a refund, and a pending callback. */
-async function twoMerchants (file: string) {
+t.test('reset forgets a merchant\'s orders, refunds and callbacks everywhere, durably', async (t) => {
+  const file = join(t.testdir(), 'sandbox.json')
   const store = await createStore(file)
   for (const m of ['QC00000001', 'ON00000002']) {
     await store.orders.insert(order(m, 'OPEN1'))
-    await store.orders.insert(order(m, 'PAID1', { status: 'success' }))
-    const paid = store.orders.find(m, 'PAID1')!
-    paid.status = 'partial_refunded'
-    paid.refunds = [refund('R1')]
-    await store.orders.save(paid)
-    await store.callbacks.insert([delivery(m, 'PAID1', `cb_${m}`)])
+    await store.orders.insert(order(m, 'PAID1', { status: 'partial_refunded', refunds: [refund('R1')] }), [delivery(m, 'PAID1', `cb_${m}`)])
   }
-  return store
-}
-
-t.test('reset(merchantId) forgets that merchant\'s orders, refunds and callbacks in every index and on disk', async (t) => {
-  const file = join(t.testdir(), 'sandbox.json')
-  const store = await twoMerchants(file)
-  t.same(await store.reset('QC00000001'), { orders: 2, refunds: 1, callbacks: 1 })
-
-  const check = (s: typeof store, label: string) => {
-    t.equal(s.orders.find('QC00000001', 'OPEN1'), undefined, `${label}: find`)
-    t.equal(s.orders.findRefund('QC00000001', 'R1'), undefined, `${label}: findRefund`)
-    t.notOk(s.orders.idTaken('QC00000001', 'PAID1'), `${label}: the order id is free`)
-    t.notOk(s.orders.idTaken('QC00000001', 'R1'), `${label}: the refund id is free`)
-    t.equal(s.orders.findByPageToken('page-QC00000001-OPEN1'), undefined, `${label}: page token`)
-    t.same(s.orders.findById('OPEN1').map((o) => o.merchant_id), ['ON00000002'], `${label}: findById`)
-    t.same(s.orders.list({ merchant_id: 'QC00000001' }), [], `${label}: list`)
-    t.same(s.orders.listOpen().map((o) => o.merchant_id), ['ON00000002'], `${label}: the scheduler sees only the other's open order`)
-    t.equal(s.callbacks.get('cb_QC00000001'), undefined, `${label}: callbacks.get`)
-    t.same(s.callbacks.forOrder('QC00000001', 'PAID1'), [], `${label}: forOrder`)
-    t.same(s.callbacks.due(Number.MAX_SAFE_INTEGER).map((d) => d.id), ['cb_ON00000002'], `${label}: due`)
-    t.equal(s.orders.count(), 2, `${label}: count`)
-    t.ok(s.orders.findRefund('ON00000002', 'R1'), `${label}: the other merchant's refund`)
-    t.ok(s.callbacks.get('cb_ON00000002'), `${label}: the other merchant's callback`)
-  }
-  check(store, 'memory')
-  check(await createStore(file), 'file')
-  t.same(await store.reset('QC00000001'), { orders: 0, refunds: 0, callbacks: 0 }, 'nothing left to remove')
-})
-
-t.test('reset() forgets every order, refund and callback, and keeps runtime merchants (the directory removes those)', async (t) => {
-  const file = join(t.testdir(), 'sandbox.json')
-  const store = await twoMerchants(file)
   await store.merchants.insert({ ...MERCHANT, merchant_id: 'RT00000001' })
-  t.same(await store.reset(), { orders: 4, refunds: 2, callbacks: 2 })
-  for (const s of [store, await createStore(file)]) {
-    t.equal(s.orders.count(), 0)
-    t.same(s.orders.listOpen(), [])
-    t.same(s.callbacks.due(Number.MAX_SAFE_INTEGER), [])
-    t.notOk(s.orders.idTaken('ON00000002', 'R1'))
-    t.same(s.merchants.list().map((m) => m.merchant_id), ['RT00000001'])
+  t.same(await store.reset('QC00000001'), { orders: 2, refunds: 1, callbacks: 1 })
+  for (const [s, label] of [[store, 'memory'], [await createStore(file), 'file']] as const) {
+    t.equal(s.orders.find('QC00000001', 'OPEN1'), undefined, label)
+    t.notOk(s.orders.idTaken('QC00000001', 'R1'), `${label}: the refund id is free`)
+    t.equal(s.orders.findByPageToken('page-QC00000001-OPEN1'), undefined, label)
+    t.equal(s.callbacks.get('cb_QC00000001'), undefined, label)
+    t.same(s.callbacks.pending().map((d) => d.id), ['cb_ON00000002'], label)
+    t.ok(s.orders.findRefund('ON00000002', 'R1'), `${label}: the other merchant's refund`)
   }
-  await store.orders.insert(order('QC00000001', 'OPEN1'))
-  t.same(store.orders.listOpen().map((o) => o.order_id), ['OPEN1'], 'a reused id is a new order')
+  t.same(await store.reset('QC00000001'), { orders: 0, refunds: 0, callbacks: 0 })
+  t.same(await store.reset(), { orders: 2, refunds: 1, callbacks: 1 })
+  t.same((await createStore(file)).merchants.list().map((m) => m.merchant_id), ['RT00000001'], 'merchants stay')
 })
 
-t.test('a payment that races a reset does not bring the order\'s refunds or callbacks back', async (t) => {
-  const store = await twoMerchants(join(t.testdir(), 'sandbox.json'))
-  const stale = store.orders.find('QC00000001', 'PAID1')!
-  await store.reset('QC00000001')
-  stale.refunds = [refund('R1'), refund('R2')]
-  await store.orders.save(stale)
-  t.notOk(store.orders.idTaken('QC00000001', 'R2'), 'a refund saved on a removed order takes no id')
-  await store.callbacks.insert([delivery('QC00000001', 'PAID1', 'cb_late'), delivery('ON00000002', 'PAID1', 'cb_live')])
-  t.equal(store.callbacks.get('cb_late'), undefined, 'a callback of a removed order is dropped')
-  t.ok(store.callbacks.get('cb_live'), 'a callback of a live order is kept')
+t.test('a change that waited for a reset validates against what the reset left', async (t) => {
+  const store = await createStore(':memory:')
+  await store.orders.insert(order('QC00000001', 'R1'))
+  const reset = store.reset()
+  const late = store.orders.update('QC00000001', 'R1', (o) => ({ order: { ...o, status: 'success' }, callbacks: [delivery('QC00000001', 'R1', 'cb_late')] }))
+  await reset
+  await t.rejects(late, GoneError, 'the order is gone: it is not brought back')
+  t.equal(store.orders.count(), 0)
+  t.equal(store.callbacks.get('cb_late'), undefined)
 })
 
-t.test('runtime merchants are written to the file, removed and cleared; fixture data files without them still load', async (t) => {
-  const dir = t.testdir({ 'old.json': JSON.stringify({ schema: 1, orders: [order('QC00000001', 'H1')] }) })
-  const old = await createStore(join(dir, 'old.json'))
-  t.same(old.merchants.list(), [], 'a file written before runtime merchants (and callbacks) loads')
-  t.ok(old.orders.find('QC00000001', 'H1'))
-
-  const file = join(dir, 'sandbox.json')
+t.test('runtime merchants are journaled, removed and cleared', async (t) => {
+  const file = join(t.testdir(), 'sandbox.json')
   const store = await createStore(file)
   await store.merchants.insert({ ...MERCHANT, merchant_id: 'RT00000001' })
   await store.merchants.insert({ ...MERCHANT, merchant_id: 'RT00000002' })
   t.same((await createStore(file)).merchants.list().map((m) => m.merchant_id), ['RT00000001', 'RT00000002'])
-  t.equal(store.merchants.get('RT00000002')?.sign_key, MERCHANT.sign_key)
   t.equal(await store.merchants.remove('RT00000001'), true)
-  t.equal(await store.merchants.remove('RT00000001'), false, 'removing twice finds nothing')
+  t.equal(await store.merchants.remove('RT00000001'), false)
   t.same((await createStore(file)).merchants.list().map((m) => m.merchant_id), ['RT00000002'])
   t.equal(await store.merchants.clear(), 1)
   t.same((await createStore(file)).merchants.list(), [])
 })
 
-t.test('a failed write of a runtime merchant leaves it out', async (t) => {
-  const dir = t.testdir()
-  const store = await createStore(join(dir, 'sandbox.json'))
-  blockWrites(dir, 'sandbox.json')
-  await t.rejects(store.merchants.insert({ ...MERCHANT, merchant_id: 'RT00000001' }), StoreError)
-  t.equal(store.merchants.get('RT00000001'), undefined)
-  t.same(store.merchants.list(), [])
+t.test('compaction writes a snapshot, starts the journal anew, and prunes the oldest closed orders', async (t) => {
+  const file = join(t.testdir(), 'sandbox.json')
+  const store = await createStore(file, { journalLimitBytes: 4096, retentionOrders: 10 })
+  await store.orders.insert(order('QC00000001', 'OPEN0'))
+  for (let i = 1; i < 40; i++) await store.orders.insert(order('QC00000001', `C${i}`, { status: 'notpay' }))
+  await store.orders.insert(order('QC00000001', 'PEND'), [delivery('QC00000001', 'PEND', 'cb_pend')])
+  // The journal passed its limit several times; the last compaction may have begun before the last inserts.
+  await store.compact()
+  await store.close()
+  const stats = store.stats()
+  t.ok(stats.compactions >= 1, `${stats.compactions} compactions`)
+  t.ok(stats.pruned > 0)
+  t.ok(store.orders.find('QC00000001', 'OPEN0'), 'an open order is never pruned')
+  t.ok(store.orders.find('QC00000001', 'PEND'), 'nor one with a callback pending')
+  t.equal(store.orders.find('QC00000001', 'C1'), undefined, 'the oldest closed order went first')
+  const first = readFileSync(`${file}.journal`, 'utf8').split('\n')[0]!
+  t.ok(first === '' || JSON.parse(first).seq > 1, 'the journal was started anew: its first lines are in the snapshot')
+  const again = await createStore(file)
+  t.same(ids(again.orders.page({ limit: 1000 }).items), ids(store.orders.page({ limit: 1000 }).items), 'snapshot + journal = memory')
+  t.equal(again.stats().pruned, stats.pruned)
+  const snapshot = JSON.parse(readFileSync(file, 'utf8'))
+  t.equal(snapshot.schema, 3)
+  t.type(snapshot.seq, 'number')
 })
 
-t.test('a data file whose "merchants" is not an array is refused with a StoreError naming the file', async (t) => {
-  const dir = t.testdir({ 'bad.json': JSON.stringify({ schema: 1, orders: [], merchants: {} }) })
-  const file = join(dir, 'bad.json')
-  const err = await createStore(file).then(() => undefined, (e: unknown) => e)
+t.test('the snapshot is JSON a person can read: one item per line, ASCII only', async (t) => {
+  const file = join(t.testdir(), 'sandbox.json')
+  const store = await createStore(file, { journalLimitBytes: 1 })
+  await store.orders.insert(order('QC00000001', 'U1', { request: { body: '奶茶 ☕' } }))
+  await store.close()
+  const text = readFileSync(file, 'utf8')
+  t.match(text, /^\{"schema":3,"seq":1,"pruned":0,\n"merchants":\[\n\],\n"orders":\[\n\{[^\n]*\}\n\],\n"callbacks":\[\n\]\}\n$/)
+  t.ok([...text].every((c) => c.charCodeAt(0) < 128), 'non-ASCII is escaped')
+  t.same((await createStore(file)).orders.find('QC00000001', 'U1')!.request, { body: '奶茶 ☕' })
+  // A snapshot reformatted by hand still loads.
+  writeFileSync(file, JSON.stringify(JSON.parse(text), null, 2))
+  t.equal((await createStore(file)).orders.find('QC00000001', 'U1')!.request.body, '奶茶 ☕')
+})
+
+t.test('a journal cut at every byte offset of its last line loads, dropping only that line, with a warning', async (t) => {
+  const dir = t.testdir()
+  const file = join(dir, 'sandbox.json')
+  const store = await createStore(file)
+  await store.orders.insert(order('QC00000001', 'K1'))
+  await store.orders.insert(order('QC00000001', 'K2'))
+  await store.close()
+  const journal = readFileSync(`${file}.journal`)
+  const lastStart = journal.subarray(0, -1).lastIndexOf(10) + 1
+  const snapshot = readFileSync(file)
+  for (let cut = lastStart; cut < journal.length; cut++) {
+    const copy = join(dir, `cut-${cut}`)
+    mkdirSync(copy)
+    writeFileSync(join(copy, 'sandbox.json'), snapshot)
+    writeFileSync(join(copy, 'sandbox.json.journal'), journal.subarray(0, cut))
+    const warnings: string[] = []
+    const loaded = await createStore(join(copy, 'sandbox.json'), { onWarning: (m) => warnings.push(m) })
+    t.same(ids(loaded.orders.page().items), ['K1'], `cut at ${cut}`)
+    t.equal(warnings.length, cut === lastStart ? 0 : 1, `cut at ${cut}: warned`)
+    await loaded.orders.insert(order('QC00000001', 'K3'))
+    await loaded.close()
+    t.same(ids((await createStore(join(copy, 'sandbox.json'))).orders.page().items), ['K3', 'K1'], `cut at ${cut}: appends after it load`)
+  }
+})
+
+/** Starts a store on files laid out by hand; resolves with the error, and checks that every file stayed as it was. */
+async function refused (t: Test, files: Record<string, string>, main = 'sandbox.json') {
+  // `a/b` keys become folders.
+  const tree: Record<string, unknown> = {}
+  for (const [name, text] of Object.entries(files)) {
+    const [head, ...rest] = name.split('/')
+    if (rest.length === 0) tree[head!] = text
+    else tree[head!] = { ...(tree[head!] as object), [rest.join('/')]: text }
+  }
+  const dir = t.testdir(tree as never)
+  const before = Object.fromEntries(Object.keys(files).map((name) => [name, readFileSync(join(dir, name), 'utf8')]))
+  const err = await errorOf(createStore(join(dir, main)))
   t.type(err, StoreError)
-  t.equal((err as Error).message, `${file}: "merchants" is not an array`)
+  for (const [name, text] of Object.entries(before)) t.equal(readFileSync(join(dir, name), 'utf8'), text, `${name} is left as it was`)
+  t.same(readdirSync(dir).sort(), Object.keys(files).map((name) => name.split('/')[0]).filter((n, i, all) => all.indexOf(n) === i).sort(), 'no file added or removed')
+  return { err: err!, dir }
+}
+
+const line = (value: unknown) => JSON.stringify(value)
+const snapshotText = (orders: unknown[], seq = 0) => `{"schema":3,"seq":${seq},"pruned":0,\n"merchants":[\n],\n"orders":[\n${orders.map(line).join(',\n')}\n],\n"callbacks":[\n]}\n`
+
+t.test('a broken data file or journal refuses the start, naming the file and line, and leaves every file in place', async (t) => {
+  const good = order('QC00000001', 'G1')
+  const cases: Array<[string, Record<string, string>, RegExp]> = [
+    ['null', { 'sandbox.json': 'null' }, /sandbox\.json: holds null/],
+    ['not JSON', { 'sandbox.json': '{"schema":3,"orders":[' }, /sandbox\.json: is not valid JSON/],
+    ['a newer schema', { 'sandbox.json': JSON.stringify({ schema: 4, orders: [] }) }, /newer ottpay-sandbox \(schema 4/],
+    ['a null order', { 'sandbox.json': snapshotText([good, null]) }, /sandbox\.json: line 6: an order is not an order object/],
+    ['an order without amount', { 'sandbox.json': snapshotText([{ ...good, amount: undefined }]) }, /sandbox\.json: line 5: an order "amount" is missing/],
+    ['an order twice', { 'sandbox.json': snapshotText([good, good]) }, /line 6: order G1 of merchant QC00000001 is stored twice/],
+    ['a journal without its data file', { 'sandbox.json.journal': `{"seq":1,"op":"put","orders":[${line(good)}],"callbacks":[]}\n` }, /sandbox\.json: is missing, but its journal/],
+    ['a bad journal line in the middle', {
+      'sandbox.json': snapshotText([]),
+      'sandbox.json.journal': `{"seq":1,"op":"put","orders":[${line(good)}],"callbacks":[]}\nnot json\n{"seq":3,"op":"merchants","put":[],"remove":[]}\n`
+    }, /sandbox\.json\.journal: line 2 is not valid JSON/],
+    ['a journal line with a broken order', {
+      'sandbox.json': snapshotText([]),
+      'sandbox.json.journal': `{"seq":1,"op":"put","orders":[${line({ ...good, status: 'weird' })}],"callbacks":[]}\n`
+    }, /journal: line 1: an order "status" is invalid/],
+    ['segment files without their data file', { 'sandbox.json.d/segment-000001.json': '{"schema":2,"orders":[],"callbacks":[]}' }, /sandbox\.json: is missing, but .*sandbox\.json\.d holds 1 files/],
+    ['a schema 2 file listing a missing segment', { 'sandbox.json': JSON.stringify({ schema: 2, segments: ['segment-000001.json'], orders: [], callbacks: [], merchants: [] }) }, /segment-000001\.json: is listed in .* but cannot be read/],
+    ['a schema 2 file listing a segment twice', {
+      'sandbox.json': JSON.stringify({ schema: 2, segments: ['segment-000001.json', 'segment-000001.json'], orders: [], callbacks: [], merchants: [] }),
+      'sandbox.json.d/segment-000001.json': JSON.stringify({ schema: 2, orders: [good], callbacks: [] })
+    }, /lists segment-000001\.json twice/]
+  ]
+  for (const [name, files, message] of cases) {
+    t.test(name, async (t) => {
+      const { err } = await refused(t, files)
+      t.match(err.message, message)
+    })
+  }
+})
+
+t.test('a schema 2 data file with segments is migrated on the first start, keeping the old files', async (t) => {
+  const old = (i: number) => order('QC00000001', `OLD${i}`, { status: 'success' })
+  const dir = t.testdir({
+    'sandbox.json': `{\n"schema":2,\n"segments":["segment-000001.json"],\n"next_segment":3,\n"pruned":7,\n"merchants":[${line({ ...MERCHANT, merchant_id: 'RT00000001' })}],\n"orders":[\n${line(old(3))}\n],\n"callbacks":[\n${line(delivery('QC00000001', 'OLD3', 'cb_3', { status: 'pending' }))}\n]\n}\n`,
+    'sandbox.json.d': {
+      'segment-000001.json': JSON.stringify({ schema: 2, orders: [old(1), old(2)], callbacks: [delivery('QC00000001', 'OLD1', 'cb_1', { status: 'delivered' })] }),
+      'segment-000002.json': JSON.stringify({ schema: 2, orders: [order('QC00000001', 'STRAY')], callbacks: [] })
+    }
+  })
+  const file = join(dir, 'sandbox.json')
+  const original = readFileSync(file, 'utf8')
+  const warnings: string[] = []
+  const store = await createStore(file, { onWarning: (m) => warnings.push(m) })
+  t.same(ids(store.orders.page().items), ['OLD3', 'OLD2', 'OLD1'], 'segments first, then the head: the history in order')
+  t.equal(store.orders.find('QC00000001', 'STRAY'), undefined, 'an unlisted segment is not read')
+  t.same(store.callbacks.pending().map((d) => d.id), ['cb_3'])
+  t.equal(store.callbacks.get('cb_1')?.status, 'delivered')
+  t.same(store.merchants.list().map((m) => m.merchant_id), ['RT00000001'])
+  t.equal(store.stats().pruned, 7)
+  t.match(warnings.join('\n'), /schema 2 was moved to the journal store .* kept as .*sandbox\.json\.schema-2\.bak/)
+  t.equal(readFileSync(`${file}.schema-2.bak`, 'utf8'), original, 'the old data file is kept')
+  t.ok(existsSync(join(dir, 'sandbox.json.d', 'segment-000002.json')), 'no segment file is deleted, listed or not')
+  t.equal(JSON.parse(readFileSync(file, 'utf8')).schema, 3)
+  await store.orders.insert(order('QC00000001', 'NEW1'))
+  const again = await createStore(file)
+  t.same(ids(again.orders.page().items), ['NEW1', 'OLD3', 'OLD2', 'OLD1'], 'the second start reads the new layout')
+})
+
+t.test('a schema 1 data file (every order in one file) is migrated too', async (t) => {
+  const dir = t.testdir({ 'sandbox.json': JSON.stringify({ schema: 1, orders: [order('QC00000001', 'H1')] }) })
+  const store = await createStore(join(dir, 'sandbox.json'), { onWarning: () => {} })
+  t.equal(store.orders.find('QC00000001', 'H1')?.page_token, 'page-QC00000001-H1')
+  t.same(store.merchants.list(), [])
+  t.ok(existsSync(join(dir, 'sandbox.json.schema-1.bak')))
 })

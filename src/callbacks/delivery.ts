@@ -14,7 +14,8 @@ export interface Attempt {
   delivered: boolean
 }
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed'
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const
+export type DeliveryStatus = typeof DELIVERY_STATUSES[number]
 
 /** A callback in the persisted outbox: what is sent, to where, and every attempt so far. */
 export interface Delivery {

@@ -25,8 +25,8 @@ export interface DispatcherOptions {
 }
 
 export interface Dispatcher {
-  /** Starts every due delivery (up to the concurrency limit; the rest follow as slots free up). */
-  runDue(): void
+  /** Sends these deliveries when they are due (now, or at their `next_attempt_at`: the scheduler's queue holds them). */
+  enqueue(deliveries: readonly Delivery[]): void
   /** Sends a delivery once more now, whatever its state. Resolves with the attempt. */
   redeliver(delivery: Delivery): Promise<Attempt>
   /** Resolves when nothing is in flight or queued. */
@@ -218,24 +218,29 @@ export function createDispatcher (options: DispatcherOptions): DeliveryEngine {
     }
   }
 
-  async function deliver (delivery: Delivery): Promise<void> {
+  async function deliver (queued: Delivery): Promise<void> {
     try {
-      if (store.callbacks.get(delivery.id) === undefined) {
-        log.info({ delivery: delivery.id }, 'callback skipped: no longer in the outbox (reset)')
+      // The stored delivery, as it is now: a reset may have removed it, a redelivery may have sent it.
+      const delivery = store.callbacks.get(queued.id)
+      if (delivery === undefined || delivery.status !== 'pending') {
+        if (delivery === undefined) log.info({ delivery: queued.id }, 'callback skipped: no longer in the outbox (reset)')
         return
       }
       if (delivery.attempts.length === 0 && !await faults.beforeFirstAttempt(delivery)) return
       const record = await attempt(delivery)
-      conclude(delivery, record)
-      if (record.delivered && faults.duplicateDue(delivery)) {
-        // The same notification once more: same id header, the next attempt number; it stays delivered.
-        delivery.attempts.push(await attempt(delivery))
-      }
-      await store.callbacks.save(delivery)
-      log.info({ delivery: delivery.id, attempt: record.n, status: record.status, error: record.error }, 'callback attempt')
-      if (await faults.sent(delivery)) runDue()
+      // The same notification once more: same id header, the next attempt number; it stays delivered.
+      const duplicate = record.delivered && faults.duplicateDue(delivery)
+        ? await attempt({ ...delivery, attempts: [...delivery.attempts, record] })
+        : undefined
+      const saved = await store.callbacks.update(delivery.id, (current) => {
+        conclude(current, record)
+        if (duplicate !== undefined) current.attempts.push(duplicate)
+        return current
+      })
+      log.info({ delivery: delivery.id, attempt: record.n, status: record.status, error: record.error }, saved === undefined ? 'callback attempt (its order was reset meanwhile)' : 'callback attempt')
+      enqueue(await faults.sent(saved ?? delivery))
     } catch (err) {
-      log.error({ err, delivery: delivery.id }, 'callback delivery failed unexpectedly')
+      log.error({ err, delivery: queued.id }, 'callback delivery failed unexpectedly')
     }
   }
 
@@ -255,18 +260,21 @@ export function createDispatcher (options: DispatcherOptions): DeliveryEngine {
     settleWaiters()
   }
 
-  function runDue (): void {
+  function enqueue (deliveries: readonly Delivery[]): void {
     if (closing) return
     const now = clock.now()
     const queued = new Set(queue.map((d) => d.id))
-    for (const delivery of store.callbacks.due(now)) {
-      if (!inFlight.has(delivery.id) && !queued.has(delivery.id)) queue.push(delivery)
+    for (const delivery of deliveries) {
+      if (delivery.status !== 'pending' || delivery.next_attempt_at === null || delivery.next_attempt_at > now) continue
+      if (inFlight.has(delivery.id) || queued.has(delivery.id)) continue
+      queued.add(delivery.id)
+      queue.push(delivery)
     }
     pump()
   }
 
   return {
-    runDue,
+    enqueue,
     async redeliver (delivery) {
       redelivering++
       let record: Attempt
@@ -276,14 +284,16 @@ export function createDispatcher (options: DispatcherOptions): DeliveryEngine {
         redelivering--
         settleWaiters()
       }
-      const wasDelivered = delivery.status === 'delivered'
-      conclude(delivery, record)
-      // A redelivery of an already delivered callback never reopens it, even if this attempt failed.
-      if (wasDelivered) {
-        delivery.status = 'delivered'
-        delivery.next_attempt_at = null
-      }
-      await store.callbacks.save(delivery)
+      await store.callbacks.update(delivery.id, (current) => {
+        const wasDelivered = current.status === 'delivered'
+        conclude(current, record)
+        // A redelivery of an already delivered callback never reopens it, even if this attempt failed.
+        if (wasDelivered) {
+          current.status = 'delivered'
+          current.next_attempt_at = null
+        }
+        return current
+      })
       return record
     },
     idle () {

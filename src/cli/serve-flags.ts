@@ -29,5 +29,6 @@ export const SERVE_FLAGS: readonly ServeFlag[] = [
   { flag: 'admin-token', env: 'ADMIN_TOKEN', value: 'TOKEN', help: 'require this token for /sandbox and /sandbox/api (default: open; prefer the variable, other users can read arguments)' },
   { flag: 'request-log-size', env: 'REQUEST_LOG_SIZE', value: 'N', help: 'gateway calls the request inspector keeps; 0 keeps none', fallback: '500' },
   { flag: 'retention-orders', env: 'RETENTION_ORDERS', value: 'N', help: 'keep at most this many orders, pruning the oldest closed ones; 0 keeps all', fallback: '100000' },
-  { flag: 'segment-orders', env: 'SEGMENT_ORDERS', value: 'N', help: 'orders per segment file of the data', fallback: '1000' }
+  { flag: 'db-sync', env: 'DB_SYNC', value: 'MODE', help: 'none, or fsync to flush every journal write to the disk before answering', fallback: 'none' },
+  { flag: 'journal-limit-mb', env: 'JOURNAL_LIMIT_MB', value: 'MB', help: 'compact the journal into a new snapshot past this size', fallback: '32' }
 ]

@@ -23,8 +23,8 @@ export interface CallbackFaults {
   beforeFirstAttempt(delivery: Delivery): Promise<boolean>
   /** After an attempt the merchant acknowledged: true once if a `duplicate` fault asked for a second copy. */
   duplicateDue(delivery: Delivery): boolean
-  /** After an attempt: the callbacks held for the same merchant fall due now. Resolves true when some did. */
-  sent(delivery: Delivery): Promise<boolean>
+  /** After an attempt: the callbacks held for the same merchant fall due now. Resolves with them. */
+  sent(delivery: Delivery): Promise<Delivery[]>
 }
 
 export function createCallbackFaults (options: CallbackFaultsOptions): CallbackFaults {
@@ -47,8 +47,8 @@ export function createCallbackFaults (options: CallbackFaultsOptions): CallbackF
       if (effect.type === 'duplicate') duplicates.add(delivery.id)
       if (effect.type !== 'delay' && effect.type !== 'out_of_order') return true
       if (effect.type === 'out_of_order') held.set(delivery.id, delivery.merchant_id)
-      delivery.next_attempt_at = clock.now() + effect.ms
-      await store.callbacks.save(delivery)
+      const at = clock.now() + effect.ms
+      await store.callbacks.update(delivery.id, (current) => ({ ...current, next_attempt_at: at }))
       return false
     },
     duplicateDue (delivery) {
@@ -58,19 +58,19 @@ export function createCallbackFaults (options: CallbackFaultsOptions): CallbackF
       checked.delete(delivery.id)
       held.delete(delivery.id)
       if (delivery.status !== 'pending') duplicates.delete(delivery.id)
-      let released = 0
+      const released: Delivery[] = []
       for (const [id, merchantId] of held) {
         if (merchantId !== delivery.merchant_id) continue
         held.delete(id)
-        const waiting = store.callbacks.get(id)
+        const now = clock.now()
         // Gone (a reset) or sent meanwhile (a redelivery): nothing left to release.
-        if (waiting === undefined || waiting.status !== 'pending' || waiting.attempts.length > 0) continue
-        waiting.next_attempt_at = clock.now()
-        released += 1
+        const waiting = await store.callbacks.update(id, (current) =>
+          current.status === 'pending' && current.attempts.length === 0 ? { ...current, next_attempt_at: now } : undefined)
+        if (waiting === undefined) continue
+        released.push(waiting)
         log.info({ delivery: id, after: delivery.id }, 'held callback released after the merchant\'s next callback')
       }
-      if (released > 0) await store.callbacks.save(delivery)
-      return released > 0
+      return released
     }
   }
 }

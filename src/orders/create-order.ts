@@ -1,6 +1,22 @@
-import { GatewayError } from '../errors.js'
-import type { ActionContext } from '../protocol/action.js'
+import type { Clock } from '../clock.js'
+import { GatewayError, IdTakenError } from '../errors.js'
+import type { Merchant } from '../fixtures.js'
+import type { Ids } from '../ids.js'
+import type { OrderRepository } from '../store/types.js'
 import { maskCard, maskRequest, type Order, type PayerPage, type PayMethod, type ReturnStyle } from './order.js'
+
+/**
+ * What making an order needs: the merchant, the action (or payment link) and version that make it, and the services.
+ * A gateway action's context is one; a hosted payment link builds its own.
+ */
+export interface OrderContext {
+  merchant: Merchant
+  action: string
+  version: string
+  clock: Clock
+  ids: Ids
+  store: { orders: Pick<OrderRepository, 'find' | 'idTaken' | 'insert'> }
+}
 
 export interface NewOrder {
   order_id: string | undefined
@@ -33,7 +49,7 @@ function defined<T extends object> (fields: T): Partial<T> {
 export const BIZPAY_PREFIX: Record<PayMethod, string> = { WECHATPAY: 'WX', ALIPAY: 'AP', UNIONPAY: 'UP', SECUREPAY: 'UP', GP: 'GP', CHECKOUT: 'CK' }
 
 /** The operator must be one of the merchant's (fixtures `operators`). */
-export function requireOperator (ctx: ActionContext, operatorId: string | undefined): void {
+export function requireOperator (ctx: OrderContext, operatorId: string | undefined): void {
   if (operatorId === undefined || ctx.merchant.operators.includes(operatorId)) return
   throw new GatewayError('PARAM_INVALID',
     `operator_id ${operatorId} is not an operator of merchant ${ctx.merchant.merchant_id} (known: ${ctx.merchant.operators.join(', ')})`)
@@ -43,7 +59,7 @@ export function requireOperator (ctx: ActionContext, operatorId: string | undefi
  * Builds an `init` order for the calling merchant and reserves its id. The caller fills `code_url` and
  * `response`, then persists with {@link commitOrder}. Throws `ORDER_USED` for an id the merchant already used.
  */
-export function draftOrder (ctx: ActionContext, input: NewOrder): Order {
+export function draftOrder (ctx: OrderContext, input: NewOrder): Order {
   requireOperator(ctx, input.operator_id)
   const orderId = input.order_id ?? ctx.ids.orderId()
   if (ctx.store.orders.idTaken(ctx.merchant.merchant_id, orderId)) {
@@ -86,12 +102,13 @@ export function draftOrder (ctx: ActionContext, input: NewOrder): Order {
 }
 
 /**
- * Persists a drafted order; resolves once it is on disk, so an acknowledged order survives a crash.
- * The id is checked again because another request may have taken it while this one was drafted.
+ * Persists a drafted order; resolves once it is durable, so an acknowledged order survives a crash. The store
+ * checks the id again: another request may have taken it while this one was drafted.
  */
-export async function commitOrder (ctx: ActionContext, order: Order): Promise<void> {
-  if (ctx.store.orders.idTaken(order.merchant_id, order.order_id)) {
-    throw new GatewayError('ORDER_USED', `order_id ${order.order_id} was already used by merchant ${order.merchant_id}`)
+export async function commitOrder (ctx: OrderContext, order: Order): Promise<void> {
+  try {
+    await ctx.store.orders.insert(order)
+  } catch (err) {
+    throw err instanceof IdTakenError ? new GatewayError('ORDER_USED', err.message) : err
   }
-  await ctx.store.orders.insert(order)
 }

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js'
 import type { Ids } from '../ids.js'
 import type { MerchantDirectory } from '../merchants.js'
 import { magicAmount, outcomeFor, type OutcomesFile } from '../outcomes.js'
-import type { Store } from '../store/index.js'
+import { GoneError, type Store } from '../store/index.js'
 import { BIZPAY_PREFIX } from './create-order.js'
 import { applyPaymentEvent, applyRefund, TransitionError } from './lifecycle.js'
 import type { Order, Refund } from './order.js'
@@ -24,8 +24,8 @@ export type PaymentChanges = Partial<Pick<Order, 'tip' | 'method' | 'bizpay_orde
 
 /**
  * Every way an order gets paid, declined, expired or refunded goes through here, so each fires the same
- * callbacks (to the order's `notify_url`; none when it is ''). Each change is on disk before it resolves; when
- * the write fails the order is put back as it was and the promise rejects.
+ * callbacks (to the order's `notify_url`; none when it is ''). Each works on the stored order (the one given
+ * only names it) and resolves with the result once durable; when the write fails nothing changed.
  */
 export interface Payments {
   /** The payer pays (magic amounts may decline it or refuse), with `changes` applied (a tip replaces the order's). */
@@ -37,8 +37,10 @@ export interface Payments {
    * Refunds `amount` cents (default: all that is left) under `refundId` (default: a new id). Sends no callback:
    * the docs describe none for refunds. The caller checks that a given `refundId` is free.
    */
-  refund(order: Order, reason: string, amount?: string, refundId?: string): Promise<Refund>
+  refund(order: Order, reason: string, amount?: string, refundId?: string): Promise<{ order: Order, refund: Refund }>
 }
+
+const gone = (order: Order) => new TransitionError('ORDER_CLOSED', `order ${order.order_id} of merchant ${order.merchant_id} was removed by a reset`)
 
 export function createPayments (deps: PaymentsDeps): Payments {
   const { store, clock } = deps
@@ -63,42 +65,42 @@ export function createPayments (deps: PaymentsDeps): Payments {
   }
 
   /**
-   * Runs a change on the order and writes it (with its new callbacks, in one write); when the write fails the
-   * order is put back as it was, so memory never holds what the disk does not.
+   * Runs a change on the stored order (a copy of it) and writes it with its new callbacks in one journal line; the
+   * store applies it only once written, so a refused change leaves nothing behind. The callbacks go to the
+   * dispatcher at once.
    */
-  async function change<T> (order: Order, run: () => { result: T, deliveries: Delivery[] }): Promise<T> {
-    // An order a reset threw away (held by a scheduler tick or a payer page that started before it) is not the
-    // stored one any more, even when a new order has taken its id: it must not be paid or called back.
-    if (store.orders.find(order.merchant_id, order.order_id) !== order) {
-      throw new TransitionError('ORDER_CLOSED', `order ${order.order_id} of merchant ${order.merchant_id} was removed by a reset`)
-    }
-    const before = structuredClone(order)
+  async function change<T> (order: Order, run: (current: Order) => { result: T, deliveries: Delivery[] }): Promise<T> {
+    let result!: T
+    let sent: Delivery[] = []
     try {
-      const { result, deliveries } = run()
-      const sent = order.notify_url === '' ? [] : deliveries
-      if (sent.length > 0) await store.callbacks.insert(sent)
-      else await store.orders.save(order)
-      if (sent.length > 0) deps.dispatcher.runDue()
-      return result
+      await store.orders.update(order.merchant_id, order.order_id, (current) => {
+        // An order a reset threw away (held by a scheduler tick or a payer page that started before it) is not the
+        // stored one any more, even when a new order has taken its id: it must not be paid or called back.
+        if (current.page_token !== order.page_token) throw gone(order)
+        const outcome = run(current)
+        result = outcome.result
+        sent = current.notify_url === '' ? [] : outcome.deliveries
+        return { order: current, callbacks: sent }
+      })
     } catch (err) {
-      for (const key of Object.keys(order)) delete (order as unknown as Record<string, unknown>)[key]
-      Object.assign(order, before)
-      throw err
+      throw err instanceof GoneError ? gone(order) : err
     }
+    if (sent.length > 0) deps.dispatcher.enqueue(sent)
+    return result
   }
 
   return {
     async pay (order, reason, given = {}) {
       // A hosted checkout paid elsewhere (control API, admin UI, autopay) never had its method chosen: the payer
       // used WeChat Pay, so the order and its callback carry an acquirer's id like every paid order.
-      const changes = order.method === 'CHECKOUT' && given.method === undefined
-        ? { ...given, method: 'WECHATPAY' as const, bizpay_order_id: deps.ids.bizpayOrderId(BIZPAY_PREFIX.WECHATPAY) }
-        : given
       const outcome = outcomeFor(deps.outcomes, magicAmount(order))
       if (outcome?.outcome === 'never_pay') {
         throw new TransitionError('ORDER_CLOSED', `order ${order.order_id} has a magic amount ending in ${order.amount.slice(-2)}: it is never paid and will expire`)
       }
-      return change(order, () => {
+      return change(order, (order) => {
+        const changes = order.method === 'CHECKOUT' && given.method === undefined
+          ? { ...given, method: 'WECHATPAY' as const, bizpay_order_id: deps.ids.bizpayOrderId(BIZPAY_PREFIX.WECHATPAY) }
+          : given
         if (outcome?.outcome === 'decline') {
           applyPaymentEvent(order, 'fail', clock.now(), `${reason}: declined (magic amount ending in 01)`)
           Object.assign(order, changes)
@@ -113,25 +115,25 @@ export function createPayments (deps: PaymentsDeps): Payments {
       })
     },
     async decline (order, reason, changes = {}) {
-      return change(order, () => {
+      return change(order, (order) => {
         applyPaymentEvent(order, 'fail', clock.now(), reason)
         Object.assign(order, changes)
         return { result: order, deliveries: [newDelivery(order, 'declined', 0, null)] }
       })
     },
     async expire (order, reason) {
-      return change(order, () => {
+      return change(order, (order) => {
         applyPaymentEvent(order, 'expire', clock.now(), reason)
         return { result: order, deliveries: [] }
       })
     },
     async refund (order, reason, amount, refundId) {
-      return change(order, () => {
+      return change(order, (order) => {
         const ids = {
           refund_id: refundId ?? deps.ids.orderId(),
           bizpay_order_id: deps.ids.bizpayOrderId(BIZPAY_PREFIX[order.method])
         }
-        return { result: applyRefund(order, amount, ids, clock.now(), reason), deliveries: [] }
+        return { result: { order, refund: applyRefund(order, amount, ids, clock.now(), reason) }, deliveries: [] }
       })
     }
   }

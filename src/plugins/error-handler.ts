@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { ApiError, GatewayError, StoreError } from '../errors.js'
+import { ApiError, GatewayError, GoneError, IdTakenError, StoreError } from '../errors.js'
 import { adminErrorPage } from '../admin/layout.js'
 import { renderPageError } from '../pages/html.js'
 
@@ -19,6 +19,8 @@ function surfaceOf (request: FastifyRequest): Surface {
 /** Turns anything thrown on a gateway route into an Appendix B answer; never a 5xx. */
 function gatewayError (err: FastifyError | Error, request: FastifyRequest): GatewayError {
   if (err instanceof GatewayError) return err
+  // Two requests raced for one id: the store refused the second before anything was written.
+  if (err instanceof IdTakenError) return new GatewayError('ORDER_USED', err.message)
   if (err instanceof StoreError) {
     request.log.error({ err }, 'store write failed')
     return new GatewayError('DB_ERROR', 'the change could not be saved, so nothing was done (no order created, paid or refunded)')
@@ -56,6 +58,8 @@ export function registerErrorHandler (app: FastifyInstance): void {
     }
     if (surfaceOf(request) === 'page') return sendPageError(err, request, reply)
     if (err instanceof ApiError) return reply.code(err.statusCode).send({ error: err.code, message: err.message })
+    if (err instanceof IdTakenError) return reply.code(409).send({ error: 'ORDER_USED', message: err.message })
+    if (err instanceof GoneError) return reply.code(404).send({ error: 'NOT_FOUND', message: err.message })
     if (err instanceof StoreError) {
       request.log.error({ err }, 'store write failed')
       return reply.code(500).send({ error: 'DB_ERROR', message: `the change could not be saved (${err.message})` })

@@ -44,7 +44,7 @@ function actionsOf (deps: AdminUiDeps): OrderAction[] {
     { path: 'pay', summary: 'Admin UI: Pay now (fires the callback)', run: (o) => payments.pay(o, 'paid from the admin UI'), done: (o) => o.status === 'fail' ? 'declined' : 'paid' },
     { path: 'fail', summary: 'Admin UI: Decline (fires a FAIL callback)', run: (o) => payments.decline(o, 'declined from the admin UI'), done: () => 'declined' },
     { path: 'expire', summary: 'Admin UI: Expire the unpaid order (notpay)', run: (o) => payments.expire(o, 'expired from the admin UI'), done: () => 'expired' },
-    { path: 'refund', summary: 'Admin UI: Refund, in part (amount in cents) or in full', run: async (o, body) => { await payments.refund(o, 'refunded from the admin UI', refundAmount(body)); return o }, done: () => 'refunded' }
+    { path: 'refund', summary: 'Admin UI: Refund, in part (amount in cents) or in full', run: async (o, body) => (await payments.refund(o, 'refunded from the admin UI', refundAmount(body))).order, done: () => 'refunded' }
   ]
 }
 
@@ -59,14 +59,15 @@ function registerOrderAction (app: FastifyInstance, deps: AdminUiDeps, action: O
     const { merchant_id: merchantId, order_id: orderId } = request.params
     const order = deps.store.orders.find(merchantId, orderId)
     if (order === undefined) return reply.code(404).type(HTML).send(notFoundPage(`order ${orderId} of merchant ${merchantId} not found`, deps.adminToken !== undefined, 'orders'))
+    let changed: Order
     try {
-      await action.run(order, request.body ?? undefined)
+      changed = await action.run(order, request.body ?? undefined)
     } catch (err) {
       // A button that does not apply (already paid, closed, refund too large) is news for the page, not a crash.
       if (err instanceof TransitionError || err instanceof ApiError) return backToOrder(reply, order, `error=${encodeURIComponent(err.message)}`)
       throw err
     }
-    return backToOrder(reply, order, `done=${action.done(order)}`)
+    return backToOrder(reply, order, `done=${action.done(changed)}`)
   })
 }
 

@@ -69,15 +69,14 @@ function registerOrdersPage (app: FastifyInstance, deps: AdminUiDeps): void {
     schema: schema('Admin UI: the orders, newest first, with filters and live refresh', { querystring: OrdersQuery })
   }, async (request, reply) => {
     const filter = { merchant_id: blank(request.query.merchant_id), status: blank(request.query.status), action: blank(request.query.action) }
-    const listed = deps.store.orders.list(filter)
-    const orders = listed.filter((o) => filter.action === undefined || o.action === filter.action)
-    const rows = orders.slice(0, MAX_ROWS).map((order) => ({ order, callbacks: deps.store.callbacks.forOrder(order.merchant_id, order.order_id) }))
+    const page = deps.store.orders.page({ ...filter, limit: MAX_ROWS })
+    const rows = page.items.map((order) => ({ order, callbacks: deps.store.callbacks.forOrder(order.merchant_id, order.order_id) }))
     return reply.type(HTML).send(renderOrdersPage({
       rows,
-      total: orders.length,
+      total: deps.store.orders.countMatching(filter),
       merchants: merchantOptions(deps),
-      // The actions and links that made these orders (queries and refunds make none).
-      actions: [...new Set(listed.map((o) => o.action))].sort(),
+      // The actions and links that made the stored orders (queries and refunds make none).
+      actions: deps.store.orders.actions(),
       filter,
       canLogOut: deps.adminToken !== undefined
     }))

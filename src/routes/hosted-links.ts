@@ -2,10 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type TProperties } from '@sinclair/typebox'
 import { GatewayError, gatewayMessage, StoreError } from '../errors.js'
 import type { Merchant } from '../fixtures.js'
-import { commitOrder, draftOrder, type NewOrder } from '../orders/create-order.js'
+import { commitOrder, draftOrder, type NewOrder, type OrderContext } from '../orders/create-order.js'
 import { checkOperId, linkMerchant, readAlipayLink, readH5Link, type AlipayLinkKind, type LinkQuery, type SubmitType } from '../orders/link-params.js'
 import { payerPagePath, type Order } from '../orders/order.js'
-import type { ActionContext } from '../protocol/action.js'
 import { renderPageError } from '../pages/html.js'
 import { renderLinkForm } from '../pages/link-pages.js'
 import type { HostedDeps } from './hosted-deps.js'
@@ -113,18 +112,23 @@ function h5Plan (deps: HostedDeps, query: LinkQuery): LinkPlan {
   }
 }
 
-function contextOf (deps: HostedDeps, request: FastifyRequest, merchant: Merchant, kind: LinkKind): ActionContext {
-  const { store, clock, ids, payments, rates, outcomes } = deps
-  return { merchant, action: kind, version: LINK_VERSION, envelope: {}, store, clock, ids, payments, rates, outcomes, baseUrl: deps.baseUrlOf(request) }
+/** A link's order context, with the origin its payer page URL starts with. */
+interface LinkContext extends OrderContext {
+  baseUrl: string
+}
+
+function contextOf (deps: HostedDeps, request: FastifyRequest, merchant: Merchant, kind: LinkKind): LinkContext {
+  const { store, clock, ids } = deps
+  return { merchant, action: kind, version: LINK_VERSION, store, clock, ids, baseUrl: deps.baseUrlOf(request) }
 }
 
 /** The order a browser refresh or the back button reopens: same merchant, id, kind of link and amount. */
-function reopened (ctx: ActionContext, input: LinkPlan['order']): Order | undefined {
+function reopened (ctx: LinkContext, input: LinkPlan['order']): Order | undefined {
   const order = ctx.store.orders.find(ctx.merchant.merchant_id, input.order_id)
   return order !== undefined && order.action === ctx.action && order.amount === input.amount ? order : undefined
 }
 
-function duplicated (ctx: ActionContext, orderId: string): GatewayError {
+function duplicated (ctx: LinkContext, orderId: string): GatewayError {
   const order = ctx.store.orders.find(ctx.merchant.merchant_id, orderId)
   const use = order === undefined ? 'a refund' : order.action === ctx.action ? `a ${ctx.action} link of ${order.amount} cents` : `another flow (${order.action})`
   return new GatewayError('ORDER_USED', `orderId ${orderId} was already used by merchant ${ctx.merchant.merchant_id} for ${use}; ` +
@@ -132,7 +136,7 @@ function duplicated (ctx: ActionContext, orderId: string): GatewayError {
 }
 
 /** The link's order: the one it created before, or a new one, on disk before the browser is sent on. */
-async function openOrder (ctx: ActionContext, input: LinkPlan['order']): Promise<Order> {
+async function openOrder (ctx: LinkContext, input: LinkPlan['order']): Promise<Order> {
   const existing = reopened(ctx, input)
   if (existing !== undefined) return existing
   try {

@@ -63,11 +63,8 @@ export function registerControlRoutes (app: FastifyInstance, deps: ControlDeps):
   app.post<{ Params: { order_id: string }, Querystring: { merchant_id?: string }, Body: { amount?: string } | null }>(
     '/sandbox/api/orders/:order_id/refund',
     { config: { admin: 'api' }, schema: { ...schema('Refund a paid order, in part (amount in cents) or in full (no amount); no callback'), body: RefundBody } },
-    async (request) => transition(async () => {
-      const order = find(request)
-      await deps.payments.refund(order, 'refunded through the control API', request.body?.amount ?? undefined)
-      return order
-    }))
+    async (request) => transition(async () =>
+      (await deps.payments.refund(find(request), 'refunded through the control API', request.body?.amount ?? undefined)).order))
 
   app.post<{ Params: { id: string } }>('/sandbox/api/callbacks/:id/redeliver', {
     config: { admin: 'api' },
@@ -76,6 +73,6 @@ export function registerControlRoutes (app: FastifyInstance, deps: ControlDeps):
     const delivery = deps.store.callbacks.get(request.params.id)
     if (delivery === undefined) throw new ApiError('NOT_FOUND', `callback ${request.params.id} not found`)
     const attempt = await deps.dispatcher.redeliver(delivery)
-    return { delivery, attempt }
+    return { delivery: deps.store.callbacks.get(delivery.id) ?? delivery, attempt }
   })
 }

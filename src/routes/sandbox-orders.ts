@@ -1,14 +1,21 @@
 import type { FastifyInstance } from 'fastify'
-import { Type } from '@sinclair/typebox'
+import { Type, type Static } from '@sinclair/typebox'
 import { ApiError } from '../errors.js'
-import { ORDER_STATUSES, payerPagePath, type Order, type OrderStatus } from '../orders/order.js'
+import { ORDER_STATUSES, payerPagePath, type Order } from '../orders/order.js'
 import type { Store } from '../store/index.js'
 import type { BaseUrlOf } from './process.js'
 
+/** Pages of orders: at most this many at a time (the store's limit too). */
+export const MAX_PAGE = 1000
+
 const ListQuery = Type.Object({
   merchant_id: Type.Optional(Type.String()),
-  status: Type.Optional(Type.Union(ORDER_STATUSES.map((s) => Type.Literal(s))))
+  status: Type.Optional(Type.Union(ORDER_STATUSES.map((s) => Type.Literal(s)))),
+  action: Type.Optional(Type.String({ description: 'the action (or payment link) that made the order, e.g. ACTIVEPAY' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 100, description: `orders per page (default 100, at most ${MAX_PAGE})` })),
+  cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'the `next` of the previous page' }))
 })
+type ListQueryType = Static<typeof ListQuery>
 const OneQuery = Type.Object({ merchant_id: Type.Optional(Type.String()) })
 const OneParams = Type.Object({ order_id: Type.String() })
 
@@ -34,10 +41,19 @@ export function orderView (store: Store, order: Order, baseUrl: string): Record<
 
 /** The control API's order views (contract §4). */
 export function registerSandboxOrders (app: FastifyInstance, store: Store, baseUrlOf: BaseUrlOf): void {
-  app.get<{ Querystring: { merchant_id?: string, status?: OrderStatus } }>('/sandbox/api/orders', {
+  app.get<{ Querystring: ListQueryType }>('/sandbox/api/orders', {
     config: { admin: 'api' },
-    schema: { summary: 'List orders, newest first', tags: ['control API'], querystring: ListQuery }
-  }, async (request) => ({ orders: store.orders.list(request.query) }))
+    schema: { summary: 'List orders, newest first, a page at a time (`next` is the cursor of the next page; null on the last)', tags: ['control API'], querystring: ListQuery }
+  }, async (request) => {
+    const page = store.orders.page(request.query)
+    const query = new URLSearchParams(Object.entries({ ...request.query, cursor: page.next ?? '' }).map(([k, v]): [string, string] => [k, String(v)]))
+    return {
+      orders: page.items,
+      total: store.orders.countMatching(request.query),
+      next: page.next,
+      next_url: page.next === null ? null : `/sandbox/api/orders?${query.toString()}`
+    }
+  })
 
   app.get<{ Params: { order_id: string }, Querystring: { merchant_id?: string } }>('/sandbox/api/orders/:order_id', {
     config: { admin: 'api' },

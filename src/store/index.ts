@@ -1,519 +1,254 @@
-import { mkdirSync } from 'node:fs'
-import { rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { copyFile, mkdir } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { Low } from 'lowdb'
 import type { Delivery } from '../callbacks/delivery.js'
-import type { Order, OrderStatus, Refund } from '../orders/order.js'
-import { defaultData, segmentName, type Data, type SegmentData } from './data.js'
-import { createGroupCommit, type GroupCommit } from './group-commit.js'
-import { dataFile, readMain, readSegment, removeStrays, segmentDir } from './load.js'
-import { createMerchantRepository, type MerchantRepository } from './merchant-repository.js'
-import { countAll, type StoreStats } from './stats.js'
+import type { Order } from '../orders/order.js'
+import { encode } from './encode.js'
+import { createGate } from './gate.js'
+import { openJournal, type OpenFile, type SyncMode } from './journal.js'
+import { journalOf, load, type Loaded } from './load.js'
+import { SnapshotFile, type Snapshot } from './snapshot-file.js'
+import { item, keyOf, State, type OrderRow, type StoreEvent } from './state.js'
+import { GoneError, IdTakenError, type ChangeListener, type OrderQuery, type Store, type StoreReset } from './types.js'
 
-export type { MerchantRepository } from './merchant-repository.js'
-export type { StoreStats } from './stats.js'
-
-export interface OrderFilter {
-  merchant_id?: string
-  status?: OrderStatus
-}
-
-/** Small repository functions over the orders; the only way the rest of the sandbox touches persistence. */
-export interface OrderRepository {
-  /** Adds an order; resolves once it is on disk. */
-  insert(order: Order): Promise<void>
-  /** Saves changes made to an order (its new refunds included); resolves once they are on disk. */
-  save(order: Order): Promise<void>
-  find(merchantId: string, orderId: string): Order | undefined
-  /** A refund by its id (REFUND's `order_id`), with the order it refunded. */
-  findRefund(merchantId: string, refundId: string): { order: Order, refund: Refund } | undefined
-  /** True when the merchant used this id already, for an order or a refund (one namespace: ORDER_USED). */
-  idTaken(merchantId: string, id: string): boolean
-  findByPageToken(token: string): Order | undefined
-  /** Orders with this id across merchants (order ids are unique per merchant only). */
-  findById(orderId: string): Order[]
-  /** Newest first. */
-  list(filter?: OrderFilter): Order[]
-  /** Orders still awaiting payment (`init`), for autopay and expiry. */
-  listOpen(): Order[]
-  count(): number
-}
-
-/** The callback outbox. */
-export interface CallbackRepository {
-  /** Adds deliveries; resolves once they (and every other pending change, e.g. their order's) are on disk. */
-  insert(deliveries: Delivery[]): Promise<void>
-  save(delivery: Delivery): Promise<void>
-  get(id: string): Delivery | undefined
-  forOrder(merchantId: string, orderId: string): Delivery[]
-  /** Pending deliveries whose next attempt is due at `now`. */
-  due(now: number): Delivery[]
-}
-
-/** What a reset threw away, by kind. */
-export type StoreReset = Record<'orders' | 'refunds' | 'callbacks', number>
-
-export interface Store {
-  orders: OrderRepository
-  callbacks: CallbackRepository
-  /** Runtime merchants only: fixture merchants live in FIXTURES_DIR, never in the data file. */
-  merchants: MerchantRepository
-  /**
-   * Forgets every order with its refunds and callbacks, or only `merchantId`'s (POST /sandbox/api/reset); the
-   * merchants stay. Resolves once the change is on disk. Ids become free again and a removed callback is gone
-   * from `callbacks.get`, so nothing of it is sent any more.
-   */
-  reset(merchantId?: string): Promise<StoreReset>
-  /** Counts of what is stored (GET /sandbox/api/stats). */
-  stats(): StoreStats
-  /** Where the data lives: a file path, or `:memory:`. */
-  location: string
-  /** Waits for every write in flight (and the retention work they started), then writes the data file once more. */
-  close(): Promise<void>
-}
+export * from './types.js'
+export type { SyncMode } from './journal.js'
 
 export interface StoreOptions {
-  /** Orders per segment file (SEGMENT_ORDERS): the most one write of an order change carries. Default 1000. */
-  segmentOrders?: number
-  /** Keep at most this many orders (RETENTION_ORDERS), pruning the oldest closed ones; 0 keeps every order. */
+  /** Keep at most this many orders (RETENTION_ORDERS), pruning the oldest closed ones at compaction; 0 keeps all. */
   retentionOrders?: number
+  /** DB_SYNC: `fsync` flushes each group commit to the disk; `none` (default) leaves it to the OS. */
+  sync?: SyncMode
+  /** Compact (write a snapshot, start the journal anew) once the journal passes this many bytes. */
+  journalLimitBytes?: number
+  /** Problems the store overcame (a torn journal line, a migration, a failed compaction). */
+  onWarning?: (message: string) => void
+  /** How the journal file is opened (tests inject a disk that fails). */
+  openFile?: OpenFile
 }
 
-export const DEFAULT_SEGMENT_ORDERS = 1000
+export const DEFAULT_JOURNAL_LIMIT_BYTES = 32 * 1024 * 1024
+const PAGE_LIMIT = 1000
 
-/** Where a group of orders lives with its callbacks: the data file's head, or one segment file. */
-interface Home {
-  orders: Order[]
-  callbacks: Delivery[]
-  /** Writes this home; resolves once its current contents are on disk and reachable from the data file. */
-  commit(undo?: () => void): Promise<void>
-}
-
-interface Segment extends Home {
-  name: string
-  group: GroupCommit
-  /** Its file holds its orders: the data file lists it instead of carrying them. */
-  written: boolean
-  /** A data file that lists it is on disk: from then on its file, not the data file, holds its orders. */
-  listed: boolean
-  /** Bumped when a change to it is refused before it is listed: a segment write that began earlier may carry it. */
-  epoch: number
-  /** Emptied by a reset or the retention policy. */
-  removed: boolean
-  flushQueued: boolean
-}
-
-const key = (merchantId: string, orderId: string) => `${merchantId}\u0000${orderId}`
-const orderKey = (item: { merchant_id: string, order_id: string }) => key(item.merchant_id, item.order_id)
-
-function removeItem<T> (list: T[], item: T): void {
-  const at = list.lastIndexOf(item)
-  if (at >= 0) list.splice(at, 1)
+/** A journal line: the change with its sequence number; orders and callbacks travel as their encoded text. */
+function eventLine (seq: number, event: StoreEvent): string {
+  if (event.op !== 'put') return encode({ seq, ...event })
+  return `{"seq":${seq},"op":"put","orders":[${event.orders.map((o) => o.json).join(',')}],"callbacks":[${event.callbacks.map((d) => d.json).join(',')}]}`
 }
 
 /**
- * Opens the store. Orders live in lowdb JSON files: the newest in DB_FILE itself, older ones in segment files of
- * `segmentOrders` orders each in `<DB_FILE>.d/`, every order with its callbacks. A change rewrites only the file
- * that holds it, so a write costs at most one segment however long the history; concurrent changes to one file
- * share a write (group commit). Every write resolves only after its file is written (atomically: a temp file and a
- * rename). `:memory:` keeps everything in memory.
+ * Opens the store: a lowdb snapshot (DB_FILE) and a journal beside it (`<DB_FILE>.journal`). Every change is
+ * validated against the state in memory, appended to the journal as one line (group commit), and applied to memory
+ * only once written; a refused change touches nothing. When the journal passes its limit, a compaction prunes
+ * (RETENTION_ORDERS), writes a new snapshot through lowdb and starts the journal anew. `:memory:` keeps no file.
  */
-export async function createStore (location: string, options: StoreOptions = {}): Promise<Store> {
+export async function createStore (location: string, options: StoreOptions = {}): Promise<Store & { warnings: string[] }> {
   const memory = location === ':memory:'
-  const segmentOrders = Math.max(1, options.segmentOrders ?? DEFAULT_SEGMENT_ORDERS)
+  const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, 'OttpaySandboxStore'))
   const retention = options.retentionOrders ?? 0
-  const loaded = memory ? { data: defaultData(), legacy: false } : await readMain(location)
-  const data: Data = loaded.data
-  const head: Home = { orders: data.orders, callbacks: data.callbacks, commit: (undo) => mainGroup.commit(undo) }
-  const segments: Segment[] = []
-  const homes = (): Home[] => [...segments, head]
+  const limit = options.journalLimitBytes ?? DEFAULT_JOURNAL_LIMIT_BYTES
+  const sync = options.sync ?? 'none'
+  if (!memory) await mkdir(dirname(location), { recursive: true })
+  const loaded: Loaded = memory
+    ? { state: new State(), seq: 0, warnings: [], migratedFrom: undefined, fresh: false }
+    : await load(location)
+  const { state } = loaded
+  const db = memory ? undefined : new Low<Snapshot>(new SnapshotFile(location) as never, emptySnapshot())
+  let seq = loaded.seq
+  let applied = loaded.seq
 
-  /** Listed by the next data file: its file holds every change made to it (or a data file lists it already). */
-  const inFile = (segment: Segment): boolean => segment.written || segment.listed
-  function mainSnapshot (): Data {
-    const inline = segments.filter((s) => !inFile(s))
-    return {
-      schema: 2,
-      segments: segments.filter(inFile).map((s) => s.name),
-      next_segment: data.next_segment,
-      pruned: data.pruned,
-      merchants: data.merchants,
-      orders: inline.length === 0 ? head.orders : [...inline.flatMap((s) => s.orders), ...head.orders],
-      callbacks: inline.length === 0 ? head.callbacks : [...inline.flatMap((s) => s.callbacks), ...head.callbacks]
+  async function writeSnapshot (snapshot: Snapshot): Promise<void> {
+    if (db === undefined) return
+    db.data = snapshot
+    await db.write()
+  }
+  const capture = (): Snapshot => ({ schema: 3, seq: applied, pruned: state.pruned, ...state.lines() })
+
+  if (loaded.migratedFrom !== undefined) {
+    const kept = `${location}.schema-${loaded.migratedFrom}.bak`
+    await copyFile(location, kept)
+    await writeSnapshot(capture())
+    loaded.warnings.push(`${location}: a data file of schema ${loaded.migratedFrom} was moved to the journal store (schema 3); the old file is kept as ${kept}${loaded.migratedFrom === 2 ? ` and the segment folder ${location}.d is no longer read` : ''}: remove them once you no longer need them`)
+  } else if (loaded.fresh) {
+    // A journal never stands without its snapshot: a missing data file beside a journal is then always a mistake.
+    await writeSnapshot(capture())
+  }
+  for (const message of loaded.warnings) warn(message)
+
+  const journal = await openJournal(memory ? undefined : journalOf(location), sync, options.openFile)
+  const gate = createGate()
+  const listeners: ChangeListener[] = []
+  /** Ids of new orders and refunds being written: taken already, so two requests cannot both get one. */
+  const reserved = new Set<string>()
+  let compaction: Promise<void> | undefined
+  let compactions = 0
+
+  async function commit (event: StoreEvent): Promise<StoreReset> {
+    const n = ++seq
+    let removed: StoreReset = { orders: 0, refunds: 0, callbacks: 0 }
+    await journal.append(eventLine(n, event), () => {
+      removed = state.apply(event)
+      applied = n
+      const change = event.op === 'put'
+        ? { orders: event.orders.map((o) => o.value), callbacks: event.callbacks.map((d) => d.value), forgot: false }
+        : { orders: [], callbacks: [], forgot: event.op === 'forget' }
+      for (const listener of listeners) listener(change)
+    })
+    if (journal.size() >= limit && compaction === undefined) {
+      compaction = compact()
+        .catch((err: unknown) => { warn(`compaction failed, the journal keeps growing until the next one: ${(err as Error).message}`) })
+        .finally(() => { compaction = undefined })
     }
+    return removed
   }
-  // Work that no caller waits for (sealing a full head, retention); close() waits for it.
-  let background: Promise<void> = Promise.resolve()
-  const later = (work: () => Promise<void>): void => {
-    // A failed segment write leaves its orders in the data file, where they are safe; a later write retries it.
-    background = background.then(work).catch(() => undefined)
+  const compactNow = async (): Promise<void> => {
+    await compaction
+    await compact()
   }
 
-  const mainFile = memory ? undefined : dataFile<Data>(location)
-  const mainGroup = createGroupCommit(location, async () => {
-    const snapshot = mainSnapshot()
-    const listing = segments.filter(inFile)
-    await mainFile?.write(snapshot)
-    for (const segment of listing) segment.listed = true
-  })
-
-  /**
-   * A caller's change to a segment the data file did not list was refused. A background write of its segment file
-   * may have taken it along, so that file must not be listed (and, if a data file listed it meanwhile, is rewritten):
-   * its orders stay in the data file until a segment write that began after the caller undid its change.
-   */
-  function refused (segment: Segment): void {
-    if (segment.removed) return
-    segment.epoch++
-    if (!segment.listed) segment.written = false
-    flushLater(segment)
+  /** Retention, then a new snapshot of everything applied, then a journal that holds only what came after it. */
+  async function compact (): Promise<void> {
+    if (retention > 0 && state.orders.size > retention) await prune(state.orders.size - retention)
+    const { snapshot, offset } = await journal.between(() => ({ snapshot: capture(), offset: journal.size() }))
+    await writeSnapshot(snapshot)
+    await journal.between(() => journal.dropBefore(offset))
+    compactions += 1
   }
-  /** Writes a segment's file, then a data file that lists it, in the background. */
-  function flushLater (segment: Segment): void {
-    if (segment.flushQueued) return
-    segment.flushQueued = true
-    later(async () => {
-      segment.flushQueued = false
-      // A refused caller puts its objects back when it sees the rejection: let it, before the snapshot.
-      await new Promise((resolve) => setImmediate(resolve))
-      if (segment.removed) return
-      await segment.group.commit()
-      if (!segment.listed) await mainGroup.commit()
+
+  /** Forgets the `excess` oldest closed orders (not `init`, no callback pending), with their callbacks. */
+  async function prune (excess: number): Promise<void> {
+    await gate.exclusive(async () => {
+      const chosen: Array<[string, string]> = []
+      for (const order of state.oldest()) {
+        if (chosen.length >= excess) break
+        if (order.status !== 'init' && !state.hasPending(order.key)) chosen.push([order.merchant_id, order.order_id])
+      }
+      if (chosen.length > 0) await commit({ op: 'forget', merchant_id: null, orders: chosen, prune: true })
     })
   }
 
-  let dirMade = false
-  function makeSegment (name: string, orders: Order[], callbacks: Delivery[], onDisk: boolean): Segment {
-    const file = memory ? undefined : dataFile<SegmentData>(join(segmentDir(location), name))
-    const segment: Segment = {
-      name,
-      orders,
-      callbacks,
-      written: onDisk,
-      listed: onDisk,
-      removed: false,
-      epoch: 0,
-      flushQueued: false,
-      group: createGroupCommit(memory ? location : join(segmentDir(location), name), async () => {
-        const epoch = segment.epoch
-        if (file !== undefined) {
-          if (!dirMade) mkdirSync(segmentDir(location), { recursive: true })
-          dirMade = true
-          await file.write({ schema: 2, orders: segment.orders, callbacks: segment.callbacks })
-        }
-        if (segment.epoch === epoch) segment.written = true
-      }),
-      async commit (undo) {
-        if (segment.removed) return
-        if (segment.listed) return await segment.group.commit(undo)
-        // Not listed yet: the change goes into the data file, which holds its orders until a segment write that
-        // began after the change is done. A segment file carrying a change not yet acknowledged is never listed:
-        // if the change were refused, the next data file would bring it back.
-        segment.epoch++
-        segment.written = false
-        try {
-          await mainGroup.commit(undo)
-        } catch (err) {
-          refused(segment)
-          throw err
-        }
-        // That data file listed it: its orders (this change included) were not in it, so write the segment too.
-        if (segment.listed) return await segment.group.commit(undo)
-        flushLater(segment)
-      }
-    }
-    return segment
-  }
-
-  const byKey = new Map<string, Order>()
-  const byToken = new Map<string, Order>()
-  const byDelivery = new Map<string, Delivery>()
-  const byRefund = new Map<string, { order: Order, refund: Refund }>()
-  const homeOf = new WeakMap<Order, Home>()
-  const deliveryHome = new WeakMap<Delivery, Home>()
-  // Orders that may still be `init` and deliveries that may still be pending. Neither goes back, so closed ones are
-  // dropped lazily and the scheduler's frequent tick never scans the whole history.
-  const open = new Set<Order>()
-  const pending = new Set<Delivery>()
-
-  /** Indexes the order's refunds; returns the keys that are new. */
-  function indexRefunds (order: Order): string[] {
-    const added: string[] = []
-    for (const refund of order.refunds ?? []) {
-      const k = key(order.merchant_id, refund.refund_id)
-      if (!byRefund.has(k)) added.push(k)
-      byRefund.set(k, { order, refund })
-    }
-    return added
-  }
-  function indexOrder (order: Order, home: Home): void {
-    byKey.set(orderKey(order), order)
-    byToken.set(order.page_token, order)
-    homeOf.set(order, home)
-    if (order.status === 'init') open.add(order)
-    indexRefunds(order)
-  }
-  function indexDelivery (delivery: Delivery, home: Home): void {
-    byDelivery.set(delivery.id, delivery)
-    deliveryHome.set(delivery, home)
-    if (delivery.status === 'pending') pending.add(delivery)
-  }
-  function unindexOrder (order: Order): number {
-    const k = orderKey(order)
-    // By identity: a new order may have taken the id meanwhile.
-    if (byKey.get(k) === order) byKey.delete(k)
-    if (byToken.get(order.page_token) === order) byToken.delete(order.page_token)
-    // The scheduler reads `open`: a removed order must never be paid or expired (and so never notified).
-    open.delete(order)
-    for (const refund of order.refunds ?? []) {
-      const rk = key(order.merchant_id, refund.refund_id)
-      if (byRefund.get(rk)?.order === order) byRefund.delete(rk)
-    }
-    return order.refunds?.length ?? 0
-  }
-  function unindexDelivery (delivery: Delivery): void {
-    if (byDelivery.get(delivery.id) === delivery) byDelivery.delete(delivery.id)
-    pending.delete(delivery)
-  }
-
-  // Load: the data file's orders first (a file of an older version holds all of them), then every segment.
-  for (const name of data.segments) {
-    const content = await readSegment(join(segmentDir(location), name))
-    const segment = makeSegment(name, content.orders, content.callbacks, true)
-    segments.push(segment)
-    for (const order of content.orders) indexOrder(order, segment)
-    for (const delivery of content.callbacks) indexDelivery(delivery, segment)
-  }
-  for (const order of head.orders) indexOrder(order, head)
-  for (const delivery of head.callbacks) indexDelivery(delivery, head)
-  if (!memory) await removeStrays(location, data.segments)
-  if (loaded.legacy && head.orders.length > segmentOrders) await migrate()
-
-  /** A data file of an older version with more orders than one segment: split its history into segments now. */
-  async function migrate (): Promise<void> {
-    const older = head.orders.splice(0, head.orders.length - segmentOrders)
-    const created: Segment[] = []
-    for (let at = 0; at < older.length; at += segmentOrders) {
-      created.push(makeSegment(segmentName(data.next_segment++), older.slice(at, at + segmentOrders), [], false))
-    }
-    for (const segment of created) for (const order of segment.orders) homeOf.set(order, segment)
-    const stay: Delivery[] = []
-    for (const delivery of head.callbacks) {
-      const order = byKey.get(orderKey(delivery))
-      const home = order === undefined ? head : homeOf.get(order) ?? head
-      if (home === head) stay.push(delivery)
-      else home.callbacks.push(delivery)
-      deliveryHome.set(delivery, home)
-    }
-    head.callbacks = stay
-    segments.push(...created)
-    for (const segment of created) await segment.group.commit()
-    await mainGroup.commit()
-  }
-
-  /** The head is full: its orders (with their callbacks) become the newest segment. */
-  function seal (): void {
-    // An order whose insert is still being written stays in the data file: if that write fails, the insert is undone
-    // there, and no segment file ever held it.
-    const staying = new Set([...inserting].map(orderKey))
-    const stays = (item: { merchant_id: string, order_id: string }) => staying.has(orderKey(item))
-    const moved = head.orders.filter((order) => !inserting.has(order))
-    if (moved.length === 0) return
-    const segment = makeSegment(segmentName(data.next_segment++), moved, head.callbacks.filter((d) => !stays(d)), false)
-    for (const order of segment.orders) homeOf.set(order, segment)
-    for (const delivery of segment.callbacks) deliveryHome.set(delivery, segment)
-    head.orders = head.orders.filter((order) => inserting.has(order))
-    head.callbacks = head.callbacks.filter(stays)
-    segments.push(segment)
-    for (const unwritten of segments.filter((s) => !s.written)) flushLater(unwritten)
-    if (retention > 0) later(prune)
-  }
-
-  /**
-   * Forgets the orders `gone` selects, with their refunds and callbacks, and writes every file that changed;
-   * emptied segment files are dropped from the data file, then deleted. If a write fails, memory already forgot
-   * them; the next successful write of that file brings it in line.
-   */
-  async function forget (gone: (order: Order) => boolean, goneDelivery: (delivery: Delivery) => boolean): Promise<StoreReset> {
-    const removed: StoreReset = { orders: 0, refunds: 0, callbacks: 0 }
-    const touched: Home[] = []
-    const emptied: Segment[] = []
-    for (const home of homes()) {
-      const orders = home.orders.filter(gone)
-      const deliveries = home.callbacks.filter(goneDelivery)
-      if (orders.length === 0 && deliveries.length === 0) continue
-      for (const order of orders) removed.refunds += unindexOrder(order)
-      for (const delivery of deliveries) unindexDelivery(delivery)
-      removed.orders += orders.length
-      removed.callbacks += deliveries.length
-      if (orders.length > 0) home.orders = home.orders.filter((order) => !gone(order))
-      if (deliveries.length > 0) home.callbacks = home.callbacks.filter((delivery) => !goneDelivery(delivery))
-      if (home !== head && home.orders.length === 0 && home.callbacks.length === 0) emptied.push(home as Segment)
-      else touched.push(home)
-    }
-    if (touched.length === 0 && emptied.length === 0) return removed
-    for (const segment of emptied) {
-      segment.removed = true
-      removeItem(segments, segment)
-    }
-    const writes = touched.map((home) => home.commit())
-    if (emptied.length > 0 && !touched.includes(head)) writes.push(head.commit())
-    const results = await Promise.allSettled(writes)
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-    if (failed !== undefined) throw failed.reason
-    if (!memory) await Promise.all(emptied.map((s) => rm(join(segmentDir(location), s.name), { force: true })))
-    return removed
-  }
-
-  /** Keeps at most `retention` orders: the oldest closed ones (not `init`, no pending callback) go first. */
-  async function prune (): Promise<void> {
-    const excess = byKey.size - retention
-    if (excess <= 0) return
-    const chosen = new Set<Order>()
-    for (const home of homes()) {
-      const waiting = new Set(home.callbacks.filter((d) => d.status === 'pending').map(orderKey))
-      for (const order of home.orders) {
-        if (chosen.size >= excess) break
-        if (order.status !== 'init' && !waiting.has(orderKey(order))) chosen.add(order)
-      }
-      if (chosen.size >= excess) break
-    }
-    if (chosen.size === 0) return
-    const keys = new Set([...chosen].map(orderKey))
-    const removed = await forgetAndCount(chosen, keys)
-    data.pruned += removed
-    await head.commit()
-  }
-  async function forgetAndCount (chosen: Set<Order>, keys: Set<string>): Promise<number> {
-    const removed = await forget((order) => chosen.has(order), (delivery) => keys.has(orderKey(delivery)))
-    return removed.orders
-  }
-
-  /** Orders whose insert is being written: seal() leaves them in the data file. */
-  const inserting = new Set<Order>()
-
-  const orders: OrderRepository = {
-    async insert (order) {
-      if (head.orders.length >= segmentOrders) seal()
-      head.orders.push(order)
-      indexOrder(order, head)
-      inserting.add(order)
-      try {
-        // Not on disk means not acknowledged: take it back out so memory and file agree. By identity: a reset during
-        // the write may have removed it, or a new order may have taken the id.
-        await mainGroup.commit(() => {
-          const home = homeOf.get(order)
-          if (home !== undefined) removeItem(home.orders, order)
-          unindexOrder(order)
-        })
-      } finally {
-        inserting.delete(order)
-      }
-    },
-    async save (order) {
-      const home = homeOf.get(order)
-      // An order a reset removed while it was being changed stays forgotten: nothing to write, and its refunds must
-      // not take ids back.
-      if (home === undefined || byKey.get(orderKey(order)) !== order) return
-      // Indexed before the write so that a concurrent REFUND cannot take the same id while this one is written; a
-      // refund that did not reach the disk is not acknowledged, so its id is free again.
-      const added = indexRefunds(order)
-      await home.commit(() => { for (const k of added) byRefund.delete(k) })
-    },
-    find: (merchantId, orderId) => byKey.get(key(merchantId, orderId)),
-    findRefund: (merchantId, refundId) => byRefund.get(key(merchantId, refundId)),
-    idTaken: (merchantId, id) => byKey.has(key(merchantId, id)) || byRefund.has(key(merchantId, id)),
-    findByPageToken: (token) => byToken.get(token),
-    findById: (orderId) => homes().flatMap((home) => home.orders.filter((order) => order.order_id === orderId)),
-    list (filter = {}) {
-      const matches: Order[] = []
-      const all = homes()
-      for (let h = all.length - 1; h >= 0; h--) {
-        const list = all[h]!.orders
-        for (let i = list.length - 1; i >= 0; i--) {
-          const order = list[i]!
-          if ((filter.merchant_id === undefined || order.merchant_id === filter.merchant_id) &&
-            (filter.status === undefined || order.status === filter.status)) matches.push(order)
-        }
-      }
-      return matches
-    },
-    listOpen () {
-      for (const order of open) if (order.status !== 'init') open.delete(order)
-      return [...open]
-    },
-    count: () => byKey.size
-  }
-
-  const callbacks: CallbackRepository = {
-    async insert (given) {
-      // A payment that raced a reset (a scheduler tick, a payer page) must not revive the order's callbacks.
-      const deliveries = given.filter((d) => byKey.has(orderKey(d)))
-      const byHome = new Map<Home, Delivery[]>()
-      for (const delivery of deliveries) {
-        const home = homeOf.get(byKey.get(orderKey(delivery))!) ?? head
-        home.callbacks.push(delivery)
-        indexDelivery(delivery, home)
-        byHome.set(home, [...byHome.get(home) ?? [], delivery])
-      }
-      // Not on disk means never sent: the caller puts the order back too.
-      const undo = () => {
-        for (const delivery of deliveries) {
-          const home = deliveryHome.get(delivery)
-          if (home !== undefined) removeItem(home.callbacks, delivery)
-          unindexDelivery(delivery)
-        }
-      }
-      if (byHome.size === 0) return
-      const results = await Promise.allSettled([...byHome.keys()].map((home) => home.commit(undo)))
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-      if (failed !== undefined) {
-        undo()
-        throw failed.reason
-      }
-    },
-    async save (delivery) {
-      const home = deliveryHome.get(delivery)
-      if (home === undefined || byDelivery.get(delivery.id) !== delivery) return
-      if (delivery.status === 'pending') pending.add(delivery)
-      await home.commit()
-    },
-    get: (id) => byDelivery.get(id),
-    forOrder (merchantId, orderId) {
-      const order = byKey.get(key(merchantId, orderId))
-      const home = order === undefined ? undefined : homeOf.get(order)
-      return home === undefined ? [] : home.callbacks.filter((d) => d.merchant_id === merchantId && d.order_id === orderId)
-    },
-    due (now) {
-      const found: Delivery[] = []
-      for (const delivery of pending) {
-        if (delivery.status !== 'pending') pending.delete(delivery)
-        else if (delivery.next_attempt_at !== null && delivery.next_attempt_at <= now) found.push(delivery)
-      }
-      return found
+  /** Runs `write` with the new ids reserved, so that a concurrent request sees them taken. */
+  async function withReserved<T> (merchantId: string, ids: string[], write: () => Promise<T>): Promise<T> {
+    const keys = ids.map((id) => keyOf(merchantId, id))
+    const taken = ids.find((id, i) => state.idTaken(merchantId, id) || reserved.has(keys[i]!) || ids.indexOf(id) !== i)
+    if (taken !== undefined) throw new IdTakenError(merchantId, taken)
+    for (const key of keys) reserved.add(key)
+    try {
+      return await write()
+    } finally {
+      for (const key of keys) reserved.delete(key)
     }
   }
 
   return {
-    orders,
-    callbacks,
-    merchants: createMerchantRepository(data, (undo) => mainGroup.commit(undo)),
-    reset: (merchantId) => forget(
-      (order) => merchantId === undefined || order.merchant_id === merchantId,
-      (delivery) => merchantId === undefined || delivery.merchant_id === merchantId),
+    orders: {
+      find: (merchantId, orderId) => state.order(keyOf(merchantId, orderId)),
+      findByPageToken: (token) => state.orderByToken(token),
+      findRefund (merchantId, refundId) {
+        const key = state.refundOwner(merchantId, refundId)
+        const order = key === undefined ? undefined : state.order(key)
+        const refund = order?.refunds?.find((r) => r.refund_id === refundId)
+        return order === undefined || refund === undefined ? undefined : { order, refund }
+      },
+      idTaken: (merchantId, id) => state.idTaken(merchantId, id) || reserved.has(keyOf(merchantId, id)),
+      findById: (orderId) => state.withOrderId(orderId),
+      hasAny: (merchantId) => state.hasMerchant(merchantId),
+      page (query = {}) {
+        const limit = Math.min(Math.max(1, Math.trunc(query.limit ?? 100)), PAGE_LIMIT)
+        const cursor = query.cursor === undefined || query.cursor === null || query.cursor === '' ? undefined : Number(query.cursor)
+        return state.page(matcher(query), limit, Number.isFinite(cursor) ? cursor : undefined)
+      },
+      countMatching: (query = {}) => state.count(matcher(query)),
+      actions: () => state.actions(),
+      count: () => state.orders.size,
+      insert: (order, callbacks = []) => gate.shared(() =>
+        withReserved(order.merchant_id, [order.order_id], async () => {
+          await commit({ op: 'put', orders: [item(order)], callbacks: callbacks.map(item) })
+          return order
+        })),
+      update: (merchantId, orderId, change) => gate.serial(keyOf(merchantId, orderId), () => gate.shared(async () => {
+        const current = state.order(keyOf(merchantId, orderId))
+        if (current === undefined) throw new GoneError(`order ${orderId} of merchant ${merchantId}`)
+        const before = new Set((current.refunds ?? []).map((refund) => refund.refund_id))
+        const result = change(current)
+        if (result === undefined) return current
+        const next: Order = result.order
+        if (next.merchant_id !== merchantId || next.order_id !== orderId) throw new Error('an order change cannot change the order\'s id')
+        const added = (next.refunds ?? []).map((refund) => refund.refund_id).filter((id) => !before.has(id))
+        return await withReserved(merchantId, added, async () => {
+          await commit({ op: 'put', orders: [item(next)], callbacks: (result.callbacks ?? []).map(item) })
+          return next
+        })
+      }))
+    },
+    callbacks: {
+      get: (id) => state.delivery(id),
+      forOrder: (merchantId, orderId) => state.deliveriesOf(keyOf(merchantId, orderId)),
+      pending: () => state.pendingDeliveries(),
+      update: (id, change) => gate.serial(`callback\u0000${id}`, () => gate.shared(async () => {
+        const current = state.delivery(id)
+        const next: Delivery | undefined = current === undefined ? undefined : change(current)
+        if (next === undefined) return undefined
+        if (next.id !== id) throw new Error('a callback change cannot change its id')
+        await commit({ op: 'put', orders: [], callbacks: [item(next)] })
+        return next
+      }))
+    },
+    merchants: {
+      list: () => [...state.merchants.values()].map((merchant) => structuredClone(merchant)),
+      get (merchantId) {
+        const merchant = state.merchants.get(merchantId)
+        return merchant === undefined ? undefined : structuredClone(merchant)
+      },
+      insert: (merchant) => gate.shared(async () => {
+        if (state.merchants.has(merchant.merchant_id)) throw new Error(`merchant ${merchant.merchant_id} exists already`)
+        await commit({ op: 'merchants', put: [structuredClone(merchant)], remove: [] })
+      }),
+      remove: (merchantId) => gate.shared(async () => {
+        if (!state.merchants.has(merchantId)) return false
+        await commit({ op: 'merchants', put: [], remove: [merchantId] })
+        return true
+      }),
+      clear: () => gate.shared(async () => {
+        const ids = [...state.merchants.keys()]
+        if (ids.length > 0) await commit({ op: 'merchants', put: [], remove: ids })
+        return ids.length
+      })
+    },
+    reset: (merchantId) => gate.exclusive(async () => {
+      if (merchantId === undefined ? state.orders.size === 0 && state.deliveries.size === 0 : !state.hasMerchant(merchantId)) {
+        return { orders: 0, refunds: 0, callbacks: 0 }
+      }
+      return await commit({ op: 'forget', merchant_id: merchantId ?? null, orders: null, prune: false })
+    }),
+    subscribe (listener) {
+      listeners.push(listener)
+    },
     stats: () => ({
-      ...countAll(homes()),
-      segments: segments.length,
-      segment_orders: segmentOrders,
+      ...state.counts(),
+      journal_bytes: journal.size(),
+      compactions,
       retention_orders: retention > 0 ? retention : null,
-      pruned: data.pruned,
-      location
+      pruned: state.pruned,
+      location,
+      sync
     }),
     location,
+    warnings: loaded.warnings,
+    compact: compactNow,
     async close () {
-      await background
-      await Promise.all([mainGroup, ...segments.map((s) => s.group)].map((g) => g.idle()))
-      // A last write of the data file leaves a file of the current schema behind, even for a store never written.
-      if (!memory) await mainGroup.commit()
+      await compaction
+      await journal.close()
     }
   }
+}
+
+function matcher (query: OrderQuery): (row: OrderRow) => boolean {
+  return (row) => (query.merchant_id === undefined || row.merchant_id === query.merchant_id) &&
+    (query.status === undefined || row.status === query.status) &&
+    (query.action === undefined || row.action === query.action)
+}
+
+function emptySnapshot (): Snapshot {
+  return { schema: 3, seq: 0, pruned: 0, merchants: [], orders: [], callbacks: [] }
 }

@@ -1,89 +1,259 @@
-import { mkdir, readdir, rm } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
-import { DataFile } from 'lowdb/node'
+import { open, readdir, readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Delivery } from '../callbacks/delivery.js'
 import { StoreError } from '../errors.js'
-import { merchantsProblem } from '../fixtures.js'
-import { defaultData, SEGMENT_NAME, stringifyData, type Data, type SegmentData } from './data.js'
-
-/** lowdb's file adapter with the store's line-per-item JSON; writes go through steno (temp file, then rename). */
-export function dataFile<T extends object> (file: string): DataFile<T> {
-  return new DataFile<T>(file, { parse: JSON.parse, stringify: stringifyData })
-}
-
-/** The folder of a data file's segments: `sandbox.json` → `sandbox.json.d`. */
-export const segmentDir = (location: string): string => `${location}.d`
-
-async function readJson (file: string): Promise<unknown> {
-  try {
-    return await dataFile<object>(file).read()
-  } catch (err) {
-    throw new StoreError(`${file}: cannot be loaded (${(err as Error).message}); move it away to start empty`, { cause: err })
-  }
-}
-
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
-
-/** Reads DB_FILE (any schema), or the empty data when there is none yet. `legacy` is true for a schema 1 file. */
-export async function readMain (location: string): Promise<{ data: Data, legacy: boolean }> {
-  await mkdir(dirname(location), { recursive: true })
-  const raw = await readJson(location)
-  if (raw === null) return { data: defaultData(), legacy: false }
-  if (!isObject(raw) || !Array.isArray(raw.orders)) {
-    throw new StoreError(`${location}: is not a sandbox data file (no "orders" array)`)
-  }
-  // Files written before the callback outbox, runtime merchants or segments existed have no such field.
-  raw.callbacks ??= []
-  raw.merchants ??= []
-  const legacy = raw.segments === undefined
-  raw.segments ??= []
-  for (const name of ['callbacks', 'merchants', 'segments'] as const) {
-    if (!Array.isArray(raw[name])) throw new StoreError(`${location}: "${name}" is not an array`)
-  }
-  const segments = raw.segments as unknown[]
-  const bad = segments.find((name) => typeof name !== 'string' || !SEGMENT_NAME.test(name))
-  if (bad !== undefined) throw new StoreError(`${location}: "segments" lists ${JSON.stringify(bad)}, which is not a segment file name`)
-  // Runtime merchants are the only entries the sandbox trusts without a request: a hand-edited one that is broken
-  // would fail later, far from its cause.
-  const problem = merchantsProblem(raw.merchants as unknown[])
-  if (problem !== undefined) throw new StoreError(`${location}: "merchants"${problem} (a runtime merchant is broken)`)
-  const counter = typeof raw.next_segment === 'number' && Number.isSafeInteger(raw.next_segment) ? raw.next_segment : 1
-  const highest = Math.max(0, ...(segments as string[]).map((name) => Number(/\d+/.exec(name)![0])))
-  const data: Data = {
-    schema: 2,
-    segments: segments as string[],
-    next_segment: Math.max(counter, highest + 1),
-    pruned: typeof raw.pruned === 'number' ? raw.pruned : 0,
-    merchants: raw.merchants as Data['merchants'],
-    orders: raw.orders as Data['orders'],
-    callbacks: raw.callbacks as Data['callbacks']
-  }
-  return { data, legacy }
-}
-
-/** Reads one segment file that DB_FILE lists: it must be there and hold orders and callbacks. */
-export async function readSegment (file: string): Promise<SegmentData> {
-  const raw = await readJson(file)
-  if (raw === null) throw new StoreError(`${file}: is listed in the data file but missing; restore it, or move the data file away to start empty`)
-  if (!isObject(raw) || !Array.isArray(raw.orders) || !Array.isArray(raw.callbacks)) {
-    throw new StoreError(`${file}: is not a sandbox segment file (no "orders" and "callbacks" arrays)`)
-  }
-  return { schema: 2, orders: raw.orders, callbacks: raw.callbacks }
-}
+import { merchantsProblem, type Merchant } from '../fixtures.js'
+import type { Order } from '../orders/order.js'
+import { deliveryProblem, orderProblem } from './check.js'
+import { encode } from './encode.js'
+import { SnapshotFile, type Located } from './snapshot-file.js'
+import { keyOf, State, type Item, type StoreEvent } from './state.js'
 
 /**
- * Removes segment files the data file does not list: written by a crash between a segment's write and the data
- * file's (whose orders are still in the data file), or left by a reset that stopped before removing them.
+ * Start = read the snapshot, replay the journal. Anything unreadable stops the start with a message that names the
+ * file (and line) and what to do; no file is deleted or rewritten here, except a torn last journal line (a crash
+ * in the middle of an append, never acknowledged), which is cut off with a warning.
  */
-export async function removeStrays (location: string, listed: readonly string[]): Promise<void> {
-  const dir = segmentDir(location)
-  let names: string[]
+export interface Loaded {
+  state: State
+  /** The last journal line applied (or the snapshot's). */
+  seq: number
+  warnings: string[]
+  /** The data file was written by an older version (`schema` 1 or 2): the store writes it anew. */
+  migratedFrom: number | undefined
+  /** No snapshot yet: the store writes an empty one, so that a journal never stands without one. */
+  fresh: boolean
+}
+
+export const journalOf = (location: string): string => `${location}.journal`
+/** Where schema 2 kept older orders: `sandbox.json` → `sandbox.json.d/`. */
+export const segmentDirOf = (location: string): string => `${location}.d`
+
+const MOVE_AWAY = 'fix it, or move it away to start empty'
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
+
+async function sizeOf (file: string): Promise<number | undefined> {
   try {
-    names = await readdir(dir)
+    return (await stat(file)).size
   } catch {
-    return
+    return undefined
   }
-  const keep = new Set(listed)
-  await Promise.all(names
-    .filter((name) => SEGMENT_NAME.test(name) && !keep.has(name))
-    .map((name) => rm(join(dir, name), { force: true })))
+}
+
+/** Takes in parsed items, refusing the first broken or repeated one; `where(i)` names it in the message. */
+class Intake {
+  readonly orders: Array<Item<Order>> = []
+  readonly callbacks: Array<Item<Delivery>> = []
+  private readonly seenOrders = new Set<string>()
+  private readonly seenCallbacks = new Set<string>()
+
+  order (value: unknown, where: string, text?: string): void {
+    const problem = orderProblem(value)
+    if (problem !== undefined) throw new StoreError(`${where}: an order ${problem}; ${MOVE_AWAY}`)
+    const order = value as Order
+    const key = keyOf(order.merchant_id, order.order_id)
+    if (this.seenOrders.has(key)) throw new StoreError(`${where}: order ${order.order_id} of merchant ${order.merchant_id} is stored twice; ${MOVE_AWAY}`)
+    this.seenOrders.add(key)
+    this.orders.push({ value: order, json: text ?? encode(order) })
+  }
+
+  callback (value: unknown, where: string, text?: string): void {
+    const problem = deliveryProblem(value)
+    if (problem !== undefined) throw new StoreError(`${where}: a callback ${problem}; ${MOVE_AWAY}`)
+    const delivery = value as Delivery
+    if (this.seenCallbacks.has(delivery.id)) throw new StoreError(`${where}: callback ${delivery.id} is stored twice; ${MOVE_AWAY}`)
+    this.seenCallbacks.add(delivery.id)
+    this.callbacks.push({ value: delivery, json: text ?? encode(delivery) })
+  }
+}
+
+function parseLine (item: Located, file: string): unknown {
+  try {
+    return JSON.parse(item.text)
+  } catch (err) {
+    throw new StoreError(`${file}: line ${item.line} is not valid JSON (${(err as Error).message}); ${MOVE_AWAY}`)
+  }
+}
+
+// eslint-disable-next-line no-control-regex
+const ASCII = /^[\x00-\x7f]*$/
+
+function checkMerchants (merchants: unknown, where: string): Merchant[] {
+  const problem = merchantsProblem(merchants)
+  if (problem !== undefined) throw new StoreError(`${where}: "merchants"${problem} (a runtime merchant is broken); ${MOVE_AWAY}`)
+  return merchants as Merchant[]
+}
+
+/** A schema 1 or 2 data file (every version before the journal), with schema 2's segment files. */
+async function readOlder (location: string, raw: Record<string, unknown>, intake: Intake): Promise<number> {
+  const schema = raw.segments === undefined ? 1 : 2
+  for (const name of ['orders', 'callbacks', 'merchants', 'segments'] as const) {
+    if (raw[name] !== undefined && !Array.isArray(raw[name])) throw new StoreError(`${location}: "${name}" is not an array; ${MOVE_AWAY}`)
+  }
+  const segments = (raw.segments ?? []) as unknown[]
+  const listed = new Set<string>()
+  // Segments hold the older orders: they come first, as they did in the order history.
+  for (const name of segments) {
+    if (typeof name !== 'string' || !/^segment-\d{6,}\.json$/.test(name)) {
+      throw new StoreError(`${location}: "segments" lists ${JSON.stringify(name)}, which is not a segment file name; ${MOVE_AWAY}`)
+    }
+    if (listed.has(name)) throw new StoreError(`${location}: "segments" lists ${name} twice; ${MOVE_AWAY}`)
+    listed.add(name)
+    const file = join(segmentDirOf(location), name)
+    let text: string
+    try {
+      text = await readFile(file, 'utf8')
+    } catch (err) {
+      throw new StoreError(`${file}: is listed in ${location} but cannot be read (${(err as Error).message}); restore it, or move ${location} away to start empty`)
+    }
+    let content: unknown
+    try {
+      content = JSON.parse(text)
+    } catch (err) {
+      throw new StoreError(`${file}: is not valid JSON (${(err as Error).message}); ${MOVE_AWAY}`)
+    }
+    if (!isObject(content) || !Array.isArray(content.orders) || !Array.isArray(content.callbacks)) {
+      throw new StoreError(`${file}: is not a sandbox segment file (no "orders" and "callbacks" arrays); ${MOVE_AWAY}`)
+    }
+    content.orders.forEach((order, i) => intake.order(order, `${file}: orders[${i}]`))
+    content.callbacks.forEach((delivery, i) => intake.callback(delivery, `${file}: callbacks[${i}]`))
+  }
+  ;((raw.orders ?? []) as unknown[]).forEach((order, i) => intake.order(order, `${location}: orders[${i}]`))
+  ;((raw.callbacks ?? []) as unknown[]).forEach((delivery, i) => intake.callback(delivery, `${location}: callbacks[${i}]`))
+  return schema
+}
+
+/** The snapshot: DB_FILE in its line layout, or any JSON a person made of it, or a data file of an older version. */
+async function readSnapshot (location: string, state: State): Promise<{ seq: number, migratedFrom?: number } | undefined> {
+  const read = await new SnapshotFile(location).read()
+  if (read === null) return undefined
+  const intake = new Intake()
+  let seq = 0
+  let merchants: unknown = []
+  let migratedFrom: number | undefined
+  if (read.layout === 'lines') {
+    const { header, sections } = read
+    seq = Number(header.seq)
+    state.pruned = Number(header.pruned)
+    if (!Number.isSafeInteger(seq) || seq < 0 || !Number.isSafeInteger(state.pruned)) throw new StoreError(`${location}: line 1 has no valid "seq" and "pruned"; ${MOVE_AWAY}`)
+    merchants = sections.merchants.map((item) => parseLine(item, location))
+    for (const item of sections.orders) intake.order(parseLine(item, location), `${location}: line ${item.line}`, ASCII.test(item.text) ? item.text : undefined)
+    for (const item of sections.callbacks) intake.callback(parseLine(item, location), `${location}: line ${item.line}`, ASCII.test(item.text) ? item.text : undefined)
+  } else {
+    let raw: unknown
+    try {
+      raw = JSON.parse(read.text)
+    } catch (err) {
+      throw new StoreError(`${location}: is not valid JSON (${(err as Error).message}); ${MOVE_AWAY}`)
+    }
+    if (!isObject(raw)) throw new StoreError(`${location}: holds ${raw === null ? 'null' : typeof raw}, not sandbox data; ${MOVE_AWAY}`)
+    if (typeof raw.schema === 'number' && raw.schema > 3) {
+      throw new StoreError(`${location}: was written by a newer ottpay-sandbox (schema ${raw.schema}; this one reads up to 3); upgrade, or move it away to start empty`)
+    }
+    if (raw.schema !== undefined && raw.schema !== 1 && raw.schema !== 2 && raw.schema !== 3) throw new StoreError(`${location}: has an unknown "schema" ${JSON.stringify(raw.schema)}; ${MOVE_AWAY}`)
+    if (!Array.isArray(raw.orders)) throw new StoreError(`${location}: is not a sandbox data file (no "orders" array); ${MOVE_AWAY}`)
+    merchants = raw.merchants ?? []
+    if (raw.schema === 3) {
+      seq = Number(raw.seq ?? 0)
+      state.pruned = Number(raw.pruned ?? 0)
+      ;(raw.orders as unknown[]).forEach((order, i) => intake.order(order, `${location}: orders[${i}]`))
+      if (raw.callbacks !== undefined && !Array.isArray(raw.callbacks)) throw new StoreError(`${location}: "callbacks" is not an array; ${MOVE_AWAY}`)
+      ;((raw.callbacks ?? []) as unknown[]).forEach((delivery, i) => intake.callback(delivery, `${location}: callbacks[${i}]`))
+    } else {
+      state.pruned = typeof raw.pruned === 'number' ? raw.pruned : 0
+      migratedFrom = await readOlder(location, raw, intake)
+    }
+  }
+  state.apply({ op: 'merchants', put: checkMerchants(merchants, location), remove: [] })
+  state.apply({ op: 'put', orders: intake.orders, callbacks: intake.callbacks })
+  return { seq, migratedFrom }
+}
+
+/** One journal line, checked: a change the store wrote. */
+function readEvent (text: string, where: string): { seq: number, event: StoreEvent } {
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch (err) {
+    throw new StoreError(`${where} is not valid JSON (${(err as Error).message}); the journal is left as it is: remove that line, or move the journal away to start from the data file alone`)
+  }
+  const fail = (why: string): never => {
+    throw new StoreError(`${where} ${why}; the journal is left as it is: remove that line, or move the journal away to start from the data file alone`)
+  }
+  if (!isObject(raw) || !Number.isSafeInteger(raw.seq)) return fail('is not a journal entry (no "seq")')
+  const line = raw as Record<string, unknown> & { seq: number }
+  if (line.op === 'put') {
+    const intake = new Intake()
+    if (!Array.isArray(line.orders) || !Array.isArray(line.callbacks)) return fail('has no "orders" and "callbacks" arrays')
+    line.orders.forEach((order) => intake.order(order, where))
+    line.callbacks.forEach((delivery) => intake.callback(delivery, where))
+    return { seq: line.seq, event: { op: 'put', orders: intake.orders, callbacks: intake.callbacks } }
+  }
+  if (line.op === 'forget') {
+    const orders = line.orders
+    const keys = orders === null || (Array.isArray(orders) && orders.every((k) => Array.isArray(k) && k.length === 2 && k.every((p) => typeof p === 'string')))
+    if (!keys || (line.merchant_id !== null && typeof line.merchant_id !== 'string')) return fail('is not a valid reset')
+    return { seq: line.seq, event: { op: 'forget', merchant_id: line.merchant_id as string | null, orders: orders as Array<[string, string]> | null, prune: line.prune === true } }
+  }
+  if (line.op === 'merchants') {
+    if (!Array.isArray(line.remove) || !line.remove.every((m) => typeof m === 'string')) return fail('has no valid "remove" list')
+    return { seq: line.seq, event: { op: 'merchants', put: checkMerchants(line.put, where), remove: line.remove as string[] } }
+  }
+  return fail(`has an unknown "op" ${JSON.stringify(line.op)}`)
+}
+
+/** Replays the journal's lines after `after`; a torn last line is cut off (it was never acknowledged). */
+async function replay (file: string, state: State, after: number, warnings: string[]): Promise<number> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return after
+    throw new StoreError(`${file}: cannot be read (${(err as Error).message})`)
+  }
+  let seq = after
+  let start = 0
+  let n = 0
+  for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+    n += 1
+    const line = text.slice(start, end)
+    start = end + 1
+    if (line.trim() === '') continue
+    const read = readEvent(line, `${file}: line ${n}`)
+    if (read.seq <= seq) {
+      if (read.seq <= after) continue
+      throw new StoreError(`${file}: line ${n} repeats or goes back in the sequence (${read.seq} after ${seq}); the journal is left as it is: move it away to start from the data file alone`)
+    }
+    state.apply(read.event)
+    seq = read.seq
+  }
+  if (start < text.length) {
+    warnings.push(`${file}: the last line (${Buffer.byteLength(text.slice(start))} bytes) was cut short by a crash in the middle of a write; it was never acknowledged and is dropped`)
+    const handle = await open(file, 'r+')
+    try {
+      await handle.truncate(Buffer.byteLength(text.slice(0, start)))
+    } finally {
+      await handle.close()
+    }
+  }
+  return seq
+}
+
+export async function load (location: string): Promise<Loaded> {
+  const state = new State()
+  const warnings: string[] = []
+  const journal = journalOf(location)
+  const snapshot = await readSnapshot(location, state)
+  if (snapshot === undefined) {
+    if ((await sizeOf(journal) ?? 0) > 0) {
+      throw new StoreError(`${location}: is missing, but its journal ${journal} is there; restore the data file, or move the journal away to start empty`)
+    }
+    const segments = await readdir(segmentDirOf(location)).catch(() => [])
+    if (segments.length > 0) {
+      throw new StoreError(`${location}: is missing, but ${segmentDirOf(location)} holds ${segments.length} files of an older sandbox; restore the data file, or move that folder away to start empty`)
+    }
+    return { state, seq: 0, warnings, migratedFrom: undefined, fresh: true }
+  }
+  const seq = await replay(journal, state, snapshot.seq, warnings)
+  return { state, seq, warnings, migratedFrom: snapshot.migratedFrom, fresh: false }
 }

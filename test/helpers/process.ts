@@ -38,7 +38,7 @@ export interface Child {
 }
 
 /** Every variable the sandbox reads: a developer's shell may set any of them (ADMIN_TOKEN, say). */
-const SANDBOX_VARIABLES = /^(PORT|HOST|PUBLIC_URL|DB_FILE|FIXTURES_DIR|LOG_LEVEL|BODY_LIMIT|ADMIN_TOKEN|AUTOPAY_AFTER|ORDER_EXPIRY|REQUEST_LOG_SIZE|RETENTION_ORDERS|SEGMENT_ORDERS|CALLBACK_[A-Z_]+)$/
+const SANDBOX_VARIABLES = /^(PORT|HOST|PUBLIC_URL|DB_FILE|FIXTURES_DIR|LOG_LEVEL|BODY_LIMIT|ADMIN_TOKEN|AUTOPAY_AFTER|ORDER_EXPIRY|REQUEST_LOG_SIZE|RETENTION_ORDERS|DB_SYNC|JOURNAL_LIMIT_MB|CALLBACK_[A-Z_]+)$/
 
 /** The environment a child gets: this one, minus the sandbox variables, plus `env`. */
 function childEnv (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {

@@ -3,6 +3,7 @@ import { parseDuration } from '../../duration.js'
 import { GatewayError, StoreError, type GatewayCode } from '../../errors.js'
 import { commitOrder, draftOrder } from '../../orders/create-order.js'
 import { TransitionError } from '../../orders/lifecycle.js'
+import { GoneError } from '../../store/index.js'
 import type { Order, PayMethod } from '../../orders/order.js'
 import { authCodeOutcomeFor, DEFAULT_CONFIRM_AFTER, type AuthCodeOutcome } from '../../outcomes.js'
 import { CodedAnswer, defineAction, type ActionContext } from '../action.js'
@@ -101,30 +102,33 @@ function buyerLoginId (authCode: string): string {
 interface Settled {
   code: GatewayCode
   detail?: string
+  /** The order as the payment left it. */
+  order: Order
 }
 
 /** Runs the payment the scan starts: at once, or not yet (a magic code or amount), through the payments service. */
 async function settle (ctx: ActionContext, order: Order, magic: AuthCodeOutcome | undefined): Promise<Settled> {
   const code = order.details?.auth_code
   if (magic?.outcome === 'decline') {
-    await ctx.payments.decline(order, `declined by the wallet (magic auth code ${code})`)
-    return { code: 'FAIL', detail: `the wallet declined auth_code ${code} (a magic code of outcomes.json)` }
+    const declined = await ctx.payments.decline(order, `declined by the wallet (magic auth code ${code})`)
+    return { code: 'FAIL', detail: `the wallet declined auth_code ${code} (a magic code of outcomes.json)`, order: declined }
   }
   if (magic?.outcome === 'processing') {
-    return { code: 'PROCESSING', detail: `the payer is confirming auth_code ${code} on the phone (a magic code): the order stays init until ${order.pay_at}; poll STATUS_QUERY` }
+    return { code: 'PROCESSING', detail: `the payer is confirming auth_code ${code} on the phone (a magic code): the order stays init until ${order.pay_at}; poll STATUS_QUERY`, order }
   }
   if (magic?.outcome === 'password') {
-    return { code: 'PWD_INCORRECT', detail: `the wallet asks the payer for the password of auth_code ${code} (a magic code): the order stays init until paid through the control API or admin UI, or it expires` }
+    return { code: 'PWD_INCORRECT', detail: `the wallet asks the payer for the password of auth_code ${code} (a magic code): the order stays init until paid through the control API or admin UI, or it expires`, order }
   }
+  let paid: Order
   try {
-    await ctx.payments.pay(order, `paid at the terminal (PASSIVEPAY auth_code ${code})`)
+    paid = await ctx.payments.pay(order, `paid at the terminal (PASSIVEPAY auth_code ${code})`)
   } catch (err) {
     // A never-paid magic amount: the payer never confirms, so the merchant polls until the order expires.
     if (!(err instanceof TransitionError)) throw err
-    return { code: 'PROCESSING', detail: `${err.message}; poll STATUS_QUERY` }
+    return { code: 'PROCESSING', detail: `${err.message}; poll STATUS_QUERY`, order }
   }
-  if (order.status === 'fail') return { code: 'FAIL', detail: `the wallet declined order ${order.order_id} (magic amount ending in ${order.amount.slice(-2)})` }
-  return { code: 'SUCCESS' }
+  if (paid.status === 'fail') return { code: 'FAIL', detail: `the wallet declined order ${paid.order_id} (magic amount ending in ${paid.amount.slice(-2)})`, order: paid }
+  return { code: 'SUCCESS', order: paid }
 }
 
 function answerOf (order: Order, buyer: string): PassivePayAnswer {
@@ -178,15 +182,14 @@ export default defineAction({
       request: data
     })
     await commitOrder(ctx, order)
-    const { code, detail } = await settle(ctx, order, magic)
-    const answer = answerOf(order, buyer)
-    order.response = answer
+    const { code, detail, order: settled } = await settle(ctx, order, magic)
+    const answer = answerOf(settled, buyer)
     try {
-      await ctx.store.orders.save(order)
+      await ctx.store.orders.update(settled.merchant_id, settled.order_id, (current) => ({ order: { ...current, response: answer } }))
     } catch (err) {
-      // The payment is on disk already and its callback queued: answering DB_ERROR now would tell the merchant
-      // nothing happened. The answer's record stays in memory and goes to disk with the next write.
-      if (!(err instanceof StoreError)) throw err
+      // The payment is durable already and its callback queued: answering DB_ERROR now would tell the merchant
+      // nothing happened. Only the admin UI's record of the answer is missing then.
+      if (!(err instanceof StoreError) && !(err instanceof GoneError)) throw err
     }
     return new CodedAnswer(code, answer, detail)
   }

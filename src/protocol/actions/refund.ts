@@ -53,13 +53,13 @@ export default defineAction({
       throw new GatewayError('ORDER_USED', `order_id ${data.order_id} was already used by merchant ${merchantId}; a refund needs an order id of its own`)
     }
     try {
-      const refund = await ctx.payments.refund(order, `refunded by REFUND ${ctx.version}`, data.refund_amt, data.order_id)
+      const { order: refunded, refund } = await ctx.payments.refund(order, `refunded by REFUND ${ctx.version}`, data.refund_amt, data.order_id)
       return {
         order_id: refund.refund_id,
-        ori_order_id: order.order_id,
+        ori_order_id: refunded.order_id,
         refund_amt: refund.amount,
-        refund_amount: order.refund_amount ?? refund.amount,
-        order_status: order.status,
+        refund_amount: refunded.refund_amount ?? refund.amount,
+        order_status: refunded.status,
         bizpay_order_id: refund.bizpay_order_id,
         finish_time: refund.finish_time
       }
