@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { SERVE_FLAGS } from '../src/cli/serve-flags.js'
 import { loadConfig } from '../src/config.js'
-import { deriveKey, encrypt, md5Upper, seal } from '../src/crypto/index.js'
+import { deriveKey, encrypt, MAX_DATA_DEPTH, md5Upper, seal } from '../src/crypto/index.js'
 import { ROOT, within } from './helpers/process.js'
 import { VECTORS } from './helpers/vectors.js'
 
@@ -214,6 +214,38 @@ t.test('open says why it cannot open, on stderr, with exit code 1', async (t) =>
   const empty = await cli(['seal', '--key', 'K'], '')
   t.equal(empty.code, 1)
   t.match(empty.stderr, /stdin is empty: expected the data to seal as a JSON object/)
+})
+
+t.test('seal and open refuse data nested deeper than MAX_DATA_DEPTH: one line on stderr, exit 1, no stack trace', async (t) => {
+  const key = 'DEPTH-CLI-KEY-01'
+  /** `{"order_id":"D1","extra":…}` nested `depth` levels in all, as text (JSON.stringify could not build 100,000). */
+  const nested = (depth: number): string => `{"order_id":"D1","extra":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`
+  const oneLine = (t: Test, run: Ran, command: string, message: RegExp): void => {
+    t.equal(run.code, 1, 'exit code 1')
+    t.equal(run.stdout, '', 'nothing on stdout')
+    t.match(run.stderr, new RegExp(`^ottpay-sandbox ${command}: `), 'names the command')
+    t.match(run.stderr, message)
+    t.equal(run.stderr.split('\n').length, 2, `one line: ${run.stderr.slice(0, 300)}`)
+    t.notMatch(run.stderr, /RangeError|Maximum call stack/, 'no stack trace')
+  }
+
+  const within = await cli(['seal', '--key', key], nested(MAX_DATA_DEPTH))
+  t.equal(within.code, 0, `${MAX_DATA_DEPTH} levels seal: ${within.stderr}`)
+  t.same(JSON.parse(within.stdout), seal(JSON.parse(nested(MAX_DATA_DEPTH)) as Record<string, unknown>, key))
+
+  for (const depth of [MAX_DATA_DEPTH + 1, 100_000]) {
+    t.test(`seal, ${depth} levels`, async (t) => {
+      oneLine(t, await cli(['seal', '--key', key], nested(depth)), 'seal',
+        new RegExp(`stdin is nested too deeply: ${depth} levels of objects and arrays, the limit is ${MAX_DATA_DEPTH} \\(level 33 starts at \\$\\.extra(\\[0\\]){31}\\)`))
+    })
+    t.test(`open, ${depth} levels`, async (t) => {
+      // Sealed by hand: the md5 is not the digest, and the depth must be refused before that is found out.
+      const md5 = md5Upper('not the digest')
+      const sealed = { data: encrypt(nested(depth), deriveKey(md5, key)), md5 }
+      oneLine(t, await cli(['open', '--key', key], JSON.stringify(sealed)), 'open',
+        new RegExp(`cannot open \\(JSON_TOO_DEEP\\): data decrypted, but its JSON is nested too deeply: ${depth} levels of objects and arrays, the limit is ${MAX_DATA_DEPTH}`))
+    })
+  }
 })
 
 t.test('a bad command line exits 2 with the message and the usage on stderr', async (t) => {

@@ -17,6 +17,8 @@ function sealedPart (body: Record<string, unknown>): Sealed {
 /** The reason an envelope does not open, with what was learnt on the way and the likely mistakes. */
 function explain (err: CryptoError, sealed: Sealed, key: string): string {
   const lines = [`cannot open (${err.code}): ${err.message}`]
+  // The message names the depth, the limit and where; the decrypted text would be thousands of brackets.
+  if (err.code === 'JSON_TOO_DEEP') return lines[0]!
   const { plaintext, canonical, expectedMd5 } = err.details
   if (plaintext !== undefined) lines.push(`  decrypted text: ${plaintext}`)
   if (canonical !== undefined) lines.push(`  canonical string: ${canonical}`)

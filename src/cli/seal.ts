@@ -28,6 +28,7 @@ export async function sealCommand (args: readonly string[], stdin: Stdin): Promi
     head = { action, version, merchant_id: merchant }
   }
   // Options are checked before stdin is read, so a mistyped command fails at once instead of waiting for input.
-  const data = await readJsonObject(stdin, 'the data to seal')
+  // Data the gateway would refuse as nested too deeply is refused here too, before crypto's JSON.stringify recurses into it.
+  const data = await readJsonObject(stdin, 'the data to seal', true)
   return JSON.stringify({ ...head, ...seal(data, key) })
 }

@@ -1,5 +1,5 @@
-/** Which step of opening a sealed envelope failed. */
-export type CryptoErrorCode = 'BAD_BASE64' | 'DECRYPT_FAILED' | 'NOT_JSON' | 'MD5_MISMATCH'
+/** Which step of opening a sealed envelope failed; JSON_TOO_DEEP is the JSON step refusing data nested deeper than MAX_DATA_DEPTH. */
+export type CryptoErrorCode = 'BAD_BASE64' | 'DECRYPT_FAILED' | 'NOT_JSON' | 'JSON_TOO_DEEP' | 'MD5_MISMATCH'
 
 /** What was learnt before the failing step, for diagnostics (never contains the sign key). */
 export interface CryptoErrorDetails {

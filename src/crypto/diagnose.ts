@@ -3,6 +3,7 @@ import { decryptBytes, deriveKey, md5Upper } from './aes.js'
 import { canonicalString, compareCodePoints, digestValue } from './canonical.js'
 import { CryptoError } from './crypto-error.js'
 import { openDetailed, type Sealed } from './envelope.js'
+import { MAX_DATA_DEPTH } from './json-depth.js'
 
 /** A likely cause of a failed (or fragile) envelope, found by trying the common client mistakes. */
 export interface Hint {
@@ -213,6 +214,13 @@ export function diagnose (sealed: Sealed, signKey: string, candidates: readonly 
         const hints = plaintextHints(plaintext)
         return hints.length > 0 || parsesAsJson(plaintext) ? hints : keyHints(sealed, signKey, candidates)
       }
+      case 'JSON_TOO_DEEP':
+        // The key is right (the text parsed, or nearly): the fix is the shape of the data, which the message names.
+        return [{
+          code: 'JSON_NESTED_TOO_DEEPLY',
+          message: `the data nests objects or arrays more than ${MAX_DATA_DEPTH} levels deep (the message says where); ` +
+            'processV2 data is a flat object of strings: flatten the nested value, or send it as a JSON string'
+        }]
       case 'MD5_MISMATCH': {
         const plaintext = err.details.plaintext ?? '{}'
         const data = JSON.parse(plaintext) as Record<string, unknown>

@@ -1,6 +1,7 @@
 import { canonicalString, hasNumbers, type NumberStyle } from './canonical.js'
 import { decryptBytes, deriveKey, encrypt, md5Upper } from './aes.js'
 import { CryptoError } from './crypto-error.js'
+import { tooDeep } from './json-depth.js'
 
 /** The two sealed fields of a processV2 request, response or callback. */
 export interface Sealed {
@@ -23,6 +24,9 @@ export interface Opened<T extends DataObject = DataObject> {
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
+
+/** The subject of a depth refusal, worded like the other refusals of the JSON step. */
+const DEEP = 'data decrypted, but its JSON'
 
 /**
  * Seals a data object as Appendix A does: md5 over the sorted values, key from md5 + sign key,
@@ -66,9 +70,14 @@ export function openDetailed<T extends DataObject = DataObject> (sealed: Sealed,
   let parsed: unknown
   try {
     parsed = JSON.parse(plaintext)
-  } catch {
+  } catch (err) {
+    // A parser that recurses throws RangeError on very deep text (V8's is iterative today): the same refusal as below.
+    if (err instanceof RangeError) throw new CryptoError('JSON_TOO_DEEP', tooDeep(plaintext, DEEP) ?? `${DEEP} is nested too deeply to parse`, { plaintext })
     throw new CryptoError('NOT_JSON', 'data decrypted, but the text is not JSON (wrong sign key?)', { plaintext })
   }
+  // Before the md5: the digest (and whatever stores the data) stringifies nested values recursively.
+  const deep = tooDeep(plaintext, DEEP)
+  if (deep !== undefined) throw new CryptoError('JSON_TOO_DEEP', deep, { plaintext })
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new CryptoError('NOT_JSON', 'data decrypted, but the JSON is not an object', { plaintext })
   }

@@ -5,5 +5,6 @@
 export { canonicalString, compareCodePoints, digestValue, type NumberStyle } from './canonical.js'
 export { md5Upper, deriveKey, encrypt, decrypt } from './aes.js'
 export { seal, open, openDetailed, type Sealed, type Opened, type DataObject } from './envelope.js'
+export { MAX_DATA_DEPTH, jsonDepth, type JsonDepth } from './json-depth.js'
 export { CryptoError, type CryptoErrorCode, type CryptoErrorDetails } from './crypto-error.js'
 export { diagnose, numberHints, type Hint, type CandidateKey } from './diagnose.js'

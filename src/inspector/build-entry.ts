@@ -34,7 +34,7 @@ function clip (text: string | undefined): string | null {
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}… (${text.length - MAX_TEXT} more characters)` : text
 }
 
-const CRYPTO_STEPS: Record<string, GatewayStep> = { BAD_BASE64: 'base64', DECRYPT_FAILED: 'decrypt', NOT_JSON: 'json', MD5_MISMATCH: 'md5', action_rules: 'rules' }
+const CRYPTO_STEPS: Record<string, GatewayStep> = { BAD_BASE64: 'base64', DECRYPT_FAILED: 'decrypt', NOT_JSON: 'json', JSON_TOO_DEEP: 'json', MD5_MISMATCH: 'md5', action_rules: 'rules' }
 
 function failedStep (exchange: GatewayExchange, accepted: boolean): GatewayStep | null {
   if (accepted) return null

@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { MAX_DATA_DEPTH } from '../crypto/index.js'
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
@@ -15,7 +16,7 @@ export const STEP_LABELS: Record<GatewayStep, string> = {
   version: 'version is supported for the action',
   base64: 'data is Base64',
   decrypt: 'data decrypts with the key derived from md5 and the sign key',
-  json: 'the decrypted text is a JSON object',
+  json: `the decrypted text is a JSON object, nested at most ${MAX_DATA_DEPTH} levels deep`,
   md5: 'md5 is the digest of the decrypted values',
   fields: 'the fields of data are valid for the action',
   rules: 'the action accepts the request (order rules, storage)'

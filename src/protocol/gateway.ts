@@ -87,12 +87,6 @@ export async function processEnvelope (body: unknown, deps: GatewayDeps, baseUrl
   try {
     opened = openDetailed(request, merchant.sign_key)
   } catch (err) {
-    // JSON.parse reads any depth, but the digest's JSON.stringify overflows the stack on deeply nested values:
-    // that is bad input, not a sandbox failure.
-    if (err instanceof RangeError) {
-      trace.failed_step = 'NOT_JSON'
-      throw new GatewayError('PARAM_INVALID', 'data decrypted, but its JSON is nested too deeply to digest')
-    }
     if (!(err instanceof CryptoError)) throw err
     trace.failed_step = err.code
     trace.plaintext = err.details.plaintext
