@@ -125,6 +125,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     timeoutMs: config.callbackTimeoutMs,
     retrySchedule: config.callbackRetrySchedule,
     concurrency: config.callbackConcurrency,
+    concurrencyPerHost: config.callbackConcurrencyPerHost,
     faults,
     allowlist: config.callbackAllowlist
   })

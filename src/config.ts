@@ -19,6 +19,8 @@ export interface Config {
   callbackTimeoutMs: number
   /** Callbacks in flight at once (CALLBACK_CONCURRENCY). */
   callbackConcurrency: number
+  /** Of those, callbacks to one receiver (origin of the callback URL) at once (CALLBACK_CONCURRENCY_PER_HOST). */
+  callbackConcurrencyPerHost: number
   /** Pay new orders automatically after this long (AUTOPAY_AFTER); undefined: never. */
   autopayAfterMs: number | undefined
   /** Close unpaid orders as `notpay` after this long (ORDER_EXPIRY). */
@@ -176,6 +178,8 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env, cwd = process.
     callbackRetrySchedule: retrySchedule(env),
     callbackTimeoutMs: duration(env, 'CALLBACK_TIMEOUT', '10s'),
     callbackConcurrency: integer(env, 'CALLBACK_CONCURRENCY', 64, 1, 1024),
+    // May exceed CALLBACK_CONCURRENCY (lowering only that one must not stop the start): the total caps it.
+    callbackConcurrencyPerHost: integer(env, 'CALLBACK_CONCURRENCY_PER_HOST', 8, 1, 1024),
     autopayAfterMs: optionalDuration(env, 'AUTOPAY_AFTER'),
     orderExpiryMs: duration(env, 'ORDER_EXPIRY', '2h'),
     adminToken: adminToken(env),

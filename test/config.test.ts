@@ -29,6 +29,7 @@ t.test('defaults', async (t) => {
     callbackRetrySchedule: [15e3, 15e3, 30e3, 180e3, 600e3, 1200e3, 1800e3, 1800e3, 1800e3, 3600e3, 10800e3, 10800e3, 10800e3, 21600e3, 21600e3],
     callbackTimeoutMs: 10000,
     callbackConcurrency: 64,
+    callbackConcurrencyPerHost: 8,
     autopayAfterMs: undefined,
     orderExpiryMs: 7200000,
     adminToken: undefined,
@@ -42,12 +43,15 @@ t.test('defaults', async (t) => {
 })
 
 t.test('callback and schedule variables', async (t) => {
-  const config = loadConfig({ CALLBACK_RETRY_SCHEDULE: '50ms, 1s,2m,1h', CALLBACK_TIMEOUT: '250ms', AUTOPAY_AFTER: '5s', ORDER_EXPIRY: '30m', CALLBACK_CONCURRENCY: '8' })
+  const config = loadConfig({ CALLBACK_RETRY_SCHEDULE: '50ms, 1s,2m,1h', CALLBACK_TIMEOUT: '250ms', AUTOPAY_AFTER: '5s', ORDER_EXPIRY: '30m', CALLBACK_CONCURRENCY: '8', CALLBACK_CONCURRENCY_PER_HOST: '2' })
   t.same(config.callbackRetrySchedule, [50, 1000, 120000, 3600000])
   t.equal(config.callbackTimeoutMs, 250)
   t.equal(config.autopayAfterMs, 5000)
   t.equal(config.orderExpiryMs, 1800000)
   t.equal(config.callbackConcurrency, 8)
+  t.equal(config.callbackConcurrencyPerHost, 2)
+  t.equal(loadConfig({ CALLBACK_CONCURRENCY: '1' }).callbackConcurrencyPerHost, 8, 'may exceed CALLBACK_CONCURRENCY, which caps it')
+  t.throws(() => loadConfig({ CALLBACK_CONCURRENCY_PER_HOST: '0' }), { name: 'ConfigError', message: 'CALLBACK_CONCURRENCY_PER_HOST must be a whole number from 1 to 1024, got "0"' })
   t.same(loadConfig({ CALLBACK_RETRY_SCHEDULE: 'none' }).callbackRetrySchedule, [])
   t.equal(loadConfig({ AUTOPAY_AFTER: 'off' }).autopayAfterMs, undefined)
   t.throws(() => loadConfig({ CALLBACK_RETRY_SCHEDULE: '15s,soon' }), { name: 'ConfigError', message: 'CALLBACK_RETRY_SCHEDULE must be a comma list of durations such as 15s,30s,3m (or "none"), got "15s,soon"' })

@@ -6,6 +6,7 @@ import { createCallbackFaults } from '../faults/callback-faults.js'
 import type { FaultRegistry } from '../faults/registry.js'
 import type { Store } from '../store/index.js'
 import type { Attempt, Delivery } from './delivery.js'
+import { FairQueue } from './fair-queue.js'
 
 export interface DispatcherOptions {
   store: Store
@@ -16,8 +17,13 @@ export interface DispatcherOptions {
   timeoutMs: number
   /** Delay before retry k (CALLBACK_RETRY_SCHEDULE); after the last one the delivery is given up. */
   retrySchedule: readonly number[]
-  /** How many callbacks may be in flight at once. */
+  /** How many callbacks may be in flight at once (CALLBACK_CONCURRENCY). */
   concurrency: number
+  /**
+   * How many of them may go to one receiver (origin of the callback URL) at once (CALLBACK_CONCURRENCY_PER_HOST);
+   * the total caps it. Default: no limit of its own.
+   */
+  concurrencyPerHost?: number
   /** Armed faults (POST /sandbox/api/faults): callbacks delayed, duplicated or sent out of order. */
   faults?: FaultRegistry
   /** Hosts callbacks may go to (CALLBACK_ALLOWLIST); undefined: any. */
@@ -25,7 +31,11 @@ export interface DispatcherOptions {
 }
 
 export interface Dispatcher {
-  /** Sends these deliveries when they are due (now, or at their `next_attempt_at`: the scheduler's queue holds them). */
+  /**
+   * Sends these deliveries when they are due (now, or at their `next_attempt_at`: the scheduler's queue holds them),
+   * up to the concurrency limits; the rest follow as slots free up, round-robin over the receivers, so a slow or
+   * hanging merchant never holds up the others' callbacks.
+   */
   enqueue(deliveries: readonly Delivery[]): void
   /** Sends a delivery once more now, whatever its state. Resolves with the attempt. */
   redeliver(delivery: Delivery): Promise<Attempt>
@@ -109,15 +119,16 @@ async function firstBytes (res: Response, limit: number): Promise<string> {
 
 /**
  * The callback delivery engine: POSTs each pending delivery, records every attempt, and retries on the
- * schedule until the merchant answers 2xx. A hanging or failing merchant only ever holds one slot, for at most
- * the timeout; it never blocks the gateway or other deliveries.
+ * schedule until the merchant answers 2xx. Each attempt holds a slot for at most the timeout, and a receiver
+ * gets at most `concurrencyPerHost` of the slots, handed out round-robin (src/callbacks/fair-queue.ts): a
+ * hanging or failing merchant never blocks the gateway or other merchants' deliveries.
  */
 export function createDispatcher (options: DispatcherOptions): DeliveryEngine {
   const { store, clock, log } = options
-  const inFlight = new Set<string>()
+  // Due deliveries waiting for a slot, and those in flight, by receiver; a delivery is in it at most once.
+  const queue = new FairQueue<Delivery>({ total: options.concurrency, perOrigin: options.concurrencyPerHost ?? options.concurrency })
   // Redeliveries asked for through the control API or the admin UI, outside the queue.
   let redelivering = 0
-  const queue: Delivery[] = []
   let waiters: Array<() => void> = []
   // Aborted when the sandbox shuts down and the grace is over: cuts every attempt still waiting for a merchant.
   const shutdown = new AbortController()
@@ -127,7 +138,7 @@ export function createDispatcher (options: DispatcherOptions): DeliveryEngine {
   const faults = createCallbackFaults({ store, clock, faults: options.faults, log })
 
   function busy (): boolean {
-    return inFlight.size > 0 || queue.length > 0 || redelivering > 0
+    return queue.inFlight > 0 || queue.queued > 0 || redelivering > 0
   }
 
   function settleWaiters (): void {
@@ -246,13 +257,13 @@ export function createDispatcher (options: DispatcherOptions): DeliveryEngine {
 
   function pump (): void {
     // Closing: nothing new starts; what is queued stays pending in the outbox.
-    if (closing) queue.length = 0
-    while (inFlight.size < options.concurrency && queue.length > 0) {
-      const delivery = queue.shift()!
-      inFlight.add(delivery.id)
+    if (closing) queue.clear()
+    // The next delivery of the receiver whose turn it is, among those with a free slot, while slots are left.
+    for (let delivery = queue.take(); delivery !== undefined; delivery = queue.take()) {
+      const id = delivery.id
       // deliver() never rejects: it logs its own failures.
       deliver(delivery).finally(() => {
-        inFlight.delete(delivery.id)
+        queue.release(id)
         pump()
         settleWaiters()
       })
@@ -263,12 +274,9 @@ export function createDispatcher (options: DispatcherOptions): DeliveryEngine {
   function enqueue (deliveries: readonly Delivery[]): void {
     if (closing) return
     const now = clock.now()
-    const queued = new Set(queue.map((d) => d.id))
+    // One already queued or in flight is not queued twice.
     for (const delivery of deliveries) {
-      if (delivery.status !== 'pending' || delivery.next_attempt_at === null || delivery.next_attempt_at > now) continue
-      if (inFlight.has(delivery.id) || queued.has(delivery.id)) continue
-      queued.add(delivery.id)
-      queue.push(delivery)
+      if (delivery.status === 'pending' && delivery.next_attempt_at !== null && delivery.next_attempt_at <= now) queue.push(delivery)
     }
     pump()
   }
@@ -303,7 +311,7 @@ export function createDispatcher (options: DispatcherOptions): DeliveryEngine {
     async close (graceMs = CLOSE_GRACE_MS) {
       closing = true
       // What is queued stays pending in the outbox: the next start sends it.
-      queue.length = 0
+      queue.clear()
       settleWaiters()
       if (!busy()) return
       const grace = setTimeout(() => shutdown.abort(), graceMs)

@@ -23,6 +23,7 @@ export const SERVE_FLAGS: readonly ServeFlag[] = [
   { flag: 'callback-retry-schedule', env: 'CALLBACK_RETRY_SCHEDULE', value: 'LIST', help: 'delays between callback attempts, or none', fallback: DEFAULT_RETRY_SCHEDULE },
   { flag: 'callback-timeout', env: 'CALLBACK_TIMEOUT', value: 'DURATION', help: 'timeout of one callback attempt', fallback: '10s' },
   { flag: 'callback-concurrency', env: 'CALLBACK_CONCURRENCY', value: 'N', help: 'callbacks in flight at once', fallback: '64' },
+  { flag: 'callback-concurrency-per-host', env: 'CALLBACK_CONCURRENCY_PER_HOST', value: 'N', help: 'of those, callbacks to one receiver (scheme, host and port) at once', fallback: '8' },
   { flag: 'callback-allowlist', env: 'CALLBACK_ALLOWLIST', value: 'HOSTS', help: 'hosts callbacks may go to, e.g. localhost,127.0.0.1:3000,*.example.com (default: any)' },
   { flag: 'autopay-after', env: 'AUTOPAY_AFTER', value: 'DURATION', help: 'pay new orders automatically after this long, e.g. 3s', fallback: 'off' },
   { flag: 'order-expiry', env: 'ORDER_EXPIRY', value: 'DURATION', help: 'close unpaid orders as notpay after this long', fallback: '2h' },
