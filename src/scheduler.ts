@@ -44,20 +44,10 @@ export interface Plan {
   pay?: { at: number, reason: string }
 }
 
-/** Queue keys: `o` + merchant + NUL + order id, or `c` + delivery id. */
-type Key = string
-const orderKey = (order: { merchant_id: string, order_id: string }): Key => `o${order.merchant_id}\u0000${order.order_id}`
-const callbackKey = (id: string): Key => `c${id}`
+export type PlannerOptions = Pick<SchedulerOptions, 'merchants' | 'outcomes' | 'autopayAfterMs' | 'orderExpiryMs'>
 
-/** Changes of this many orders run together, so that they share journal writes. */
-const BATCH = 256
-
-export function createScheduler (options: SchedulerOptions): Scheduler {
-  const { clock, payments, store } = options
-  const queue = new TimerQueue<Key>()
-  /** Entries found due by `nextDue`: the next tick runs them first. */
-  const dueNow: Array<Due<Key>> = []
-
+/** When each open order falls due, from its own fields, the merchant's fixtures and the configuration. */
+export function createPlanner (options: PlannerOptions): { plan(order: Order): Plan, momentsOf(order: Order): number[] } {
   /** Magic `03` first, then the merchant's fixture `autopay_after`, then AUTOPAY_AFTER. */
   function autopayDelay (order: Order): number | undefined {
     const outcome = outcomeFor(options.outcomes, magicAmount(order))
@@ -88,6 +78,25 @@ export function createScheduler (options: SchedulerOptions): Scheduler {
     const { expireAt, pay } = plan(order)
     return pay !== undefined && pay.at < expireAt ? [pay.at, expireAt] : [expireAt]
   }
+
+  return { plan, momentsOf }
+}
+
+/** Queue keys: `o` + merchant + NUL + order id, or `c` + delivery id. */
+type Key = string
+const orderKey = (order: { merchant_id: string, order_id: string }): Key => `o${order.merchant_id}\u0000${order.order_id}`
+const callbackKey = (id: string): Key => `c${id}`
+
+/** Changes of this many orders run together, so that they share journal writes. */
+const BATCH = 256
+
+export function createScheduler (options: SchedulerOptions): Scheduler {
+  const { clock, payments, store } = options
+  const queue = new TimerQueue<Key>()
+  /** Entries found due by `nextDue`: the next tick runs them first. */
+  const dueNow: Array<Due<Key>> = []
+
+  const { plan, momentsOf } = createPlanner(options)
 
   function schedule (at: number, key: Key): void {
     if (!Number.isNaN(at)) queue.push(at, key)

@@ -59,7 +59,7 @@ t.test('paid later on the scan page: the callback goes to call_back_url with the
   const order = store.orders.find(MERCHANT.merchant_id, 'MAPP0001')!
   const res = await choose(app, `/sandbox/pay/scan/${order.page_token}`, 'pay')
   t.equal(res.statusCode, 200)
-  t.equal(order.status, 'success')
+  t.equal(store.orders.find(MERCHANT.merchant_id, 'MAPP0001')!.status, 'success')
   await app.sandbox.idle()
   t.equal(receiver.received.length, 1)
   const body = receiver.received[0]!.body

@@ -1,7 +1,7 @@
-import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { createStore } from '../src/store/index.js'
+import { flakyDisk } from './helpers/flaky-disk.js'
 import { activePayData, build, callGateway, cardData, envelope, MERCHANT, OTHER_MERCHANT, T0 } from './helpers/build.js'
 import { payNow, refundCall, statusQuery } from './helpers/gateway-calls.js'
 
@@ -153,13 +153,13 @@ t.test('refunds survive a restart: the refund id is found and still taken', asyn
 })
 
 t.test('a refund that cannot be written answers DB_ERROR and leaves the order as it was', async (t) => {
-  const dir = t.testdir()
-  const store = await createStore(join(dir, 'sandbox.json'))
+  const disk = flakyDisk()
+  const store = await createStore(join(t.testdir(), 'sandbox.json'), { openFile: disk.openFile })
   const { app } = await build(t, { store })
   await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'P4', amount: '800' })))
   await payNow(app, 'P4')
   await app.sandbox.idle() // the payment callback's delivery writes the file too: let it finish first
-  mkdirSync(join(dir, '.sandbox.json.tmp'))
+  disk.broken = true
   const failed = await refundCall(app, { ori_order_id: 'P4', refund_amt: '300', order_id: 'R4' })
   t.equal(failed.body.rsp_code, 'DB_ERROR')
   t.match(failed.body.rsp_msg, /nothing was done/)
@@ -170,7 +170,7 @@ t.test('a refund that cannot be written answers DB_ERROR and leaves the order as
   t.equal(order.history.length, 2)
   t.equal((await statusQuery(app, 'R4')).body.rsp_code, 'PARAM_INVALID', 'the refund id was never acknowledged')
 
-  rmSync(join(dir, '.sandbox.json.tmp'), { recursive: true })
+  disk.broken = false
   const retried = await refundCall(app, { ori_order_id: 'P4', refund_amt: '300', order_id: 'R4' })
   t.equal(retried.body.rsp_code, 'SUCCESS', 'the same refund id works once the disk is back')
 })

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { open } from '../src/crypto/index.js'
@@ -7,6 +7,7 @@ import { createMerchantDirectory, DEFAULT_OPERATOR } from '../src/merchants.js'
 import type { MerchantKeys } from '../src/merchant-keys.js'
 import { StoreError } from '../src/errors.js'
 import { createStore } from '../src/store/index.js'
+import { flakyDisk } from './helpers/flaky-disk.js'
 import { activePayData, build, callGateway, envelope, MERCHANT, OTHER_MERCHANT, T0 } from './helpers/build.js'
 import { createMerchant } from './helpers/runtime-merchant.js'
 
@@ -146,15 +147,17 @@ t.test('a runtime merchant is on disk before the 201, and only runtime merchants
   const file = join(t.testdir(), 'sandbox.json')
   const { app } = await build(t, { store: await createStore(file) })
   const merchant = await createMerchant(app, { name: 'Disk' })
-  const data = JSON.parse(readFileSync(file, 'utf8')) as { merchants: Merchant[] }
-  t.same(data.merchants.map((m) => m.merchant_id), [merchant.merchant_id], 'fixture merchants are never written')
-  t.equal(data.merchants[0]?.sign_key, merchant.sign_key, 'the key is kept so that it works after a restart')
+  const lines = readFileSync(`${file}.journal`, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { op: string, put: Merchant[] })
+  const written = lines.filter((line) => line.op === 'merchants').flatMap((line) => line.put)
+  t.same(written.map((m) => m.merchant_id), [merchant.merchant_id], 'fixture merchants are never written')
+  t.equal(written[0]?.sign_key, merchant.sign_key, 'the key is kept so that it works after a restart')
+  t.same((await createStore(file)).merchants.list().map((m) => m.merchant_id), [merchant.merchant_id])
 })
 
 t.test('a failed write creates no merchant', async (t) => {
-  const dir = t.testdir()
-  const { app } = await build(t, { store: await createStore(join(dir, 'sandbox.json')) })
-  mkdirSync(join(dir, '.sandbox.json.tmp'))
+  const disk = flakyDisk()
+  const { app } = await build(t, { store: await createStore(join(t.testdir(), 'sandbox.json'), { openFile: disk.openFile }) })
+  disk.broken = true
   const res = await app.inject({ method: 'POST', url: '/sandbox/api/merchants' })
   t.equal(res.statusCode, 500)
   t.equal(res.json().error, 'DB_ERROR', 'the control API names a failed write as the gateway does')

@@ -1,30 +1,12 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { open, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { StoreError } from '../src/errors.js'
 import type { Refund } from '../src/orders/order.js'
 import { createStore, GoneError, IdTakenError } from '../src/store/index.js'
 import { activePayData, build, callGateway, envelope, MERCHANT } from './helpers/build.js'
+import { flakyDisk } from './helpers/flaky-disk.js'
 import { AT, delivery, order } from './helpers/store-records.js'
-
-/** A disk whose journal writes fail while `broken` is set: what ENOSPC or EIO does to the real one. */
-function flakyDisk () {
-  const disk = {
-    broken: false,
-    async openFile (path: string, flags: string): Promise<FileHandle> {
-      const handle = await open(path, flags)
-      const write = handle.write.bind(handle) as (...args: unknown[]) => Promise<unknown>
-      return Object.assign(handle, {
-        write: async (...args: unknown[]) => {
-          if (disk.broken) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
-          return await write(...args)
-        }
-      })
-    }
-  }
-  return disk
-}
 
 const refund = (refundId: string): Refund => ({ refund_id: refundId, amount: '50', bizpay_order_id: 'WX0000000000000009', at: AT, finish_time: '20260115120000', reason: 'test' })
 const ids = (orders: Array<{ order_id: string }>) => orders.map((o) => o.order_id)
@@ -127,7 +109,7 @@ t.test(':memory: keeps everything in memory and writes no file', async (t) => {
 t.test('a failed journal write refuses the change and leaves nothing in memory or on disk', async (t) => {
   const disk = flakyDisk()
   const file = join(t.testdir(), 'sandbox.json')
-  const store = await createStore(file, { openFile: disk.openFile.bind(disk) })
+  const store = await createStore(file, { openFile: disk.openFile })
   await store.orders.insert(order('QC00000001', 'OK1'))
   disk.broken = true
   const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => store.orders.insert(order('QC00000001', `X${i}`))))
@@ -148,7 +130,7 @@ t.test('a failed journal write refuses the change and leaves nothing in memory o
 
 t.test('through the app: a failed write answers DB_ERROR, creates no order, and the id is free once the disk is back', async (t) => {
   const disk = flakyDisk()
-  const store = await createStore(join(t.testdir(), 'sandbox.json'), { openFile: disk.openFile.bind(disk) })
+  const store = await createStore(join(t.testdir(), 'sandbox.json'), { openFile: disk.openFile })
   const { app } = await build(t, { store })
   disk.broken = true
   const answer = await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'BAD1' })))

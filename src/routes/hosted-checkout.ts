@@ -91,13 +91,16 @@ export function registerCheckoutPage (app: FastifyInstance, deps: HostedDeps): v
     if (choice === 'pay' && method === undefined) {
       return reply.code(400).send(renderCheckoutPage({ ...view, problem: 'Choose a payment method (method: WECHATPAY, ALIPAY, UNIONPAY or GP) to pay' }))
     }
+    let done: Order
     try {
       await closeIfExpired(deps, order)
-      await applyChoice(deps, order, choice, method)
+      done = await applyChoice(deps, order, choice, method)
     } catch (err) {
       if (!(err instanceof TransitionError)) throw err
-      return reply.code(409).send(renderCheckoutPage({ ...view, problem: err.message }))
+      // As it is now: the payer may have paid in another tab, or the deadline closed it.
+      const now = checkoutOrder(deps, request.params.token) ?? order
+      return reply.code(409).send(renderCheckoutPage({ ...view, order: now, problem: err.message }))
     }
-    return renderCheckoutPage({ ...view, outcome: OUTCOME[order.status] ?? order.status, back: returnTarget(order) })
+    return renderCheckoutPage({ ...view, order: done, outcome: OUTCOME[done.status] ?? done.status, back: returnTarget(done) })
   })
 }

@@ -83,12 +83,15 @@ export function registerPayerPage (app: FastifyInstance, deps: PayerPageDeps, sp
     if (redirectUrl === null) return reply.code(400).send(renderPageError('redirect_url must be an absolute http(s) URL'))
     const { choice } = request.body
     const name = merchantName(order.merchant_id)
+    let done: Order
     try {
-      await applyPayerChoice(deps.payments, order, choice, spec.pageName)
+      done = await applyPayerChoice(deps.payments, order, choice, spec.pageName)
     } catch (err) {
       if (!(err instanceof TransitionError)) throw err
-      return reply.code(409).send(spec.renderResult(order, name, request.url, choice, err.message, returnTarget(order, redirectUrl)))
+      // As it is now: another tab, the scheduler or the control API may have changed it.
+      const now = findOrder(request.params.token) ?? order
+      return reply.code(409).send(spec.renderResult(now, name, request.url, choice, err.message, returnTarget(now, redirectUrl)))
     }
-    return spec.renderResult(order, name, request.url, choice, undefined, returnTarget(order, redirectUrl))
+    return spec.renderResult(done, name, request.url, choice, undefined, returnTarget(done, redirectUrl))
   })
 }

@@ -81,6 +81,8 @@ export class SnapshotFile {
           const start = /^"(merchants|orders|callbacks)":\[$/.exec(text)
           if (start === null) return { layout: 'other', text: await readAll(this.file) }
           current = sections[start[1] as typeof SECTIONS[number]]
+        } else if (text.trim() === '') {
+          // A blank line inside a section (a hand edit) is nothing.
         } else if (text === '],' || text === ']}') {
           current = undefined
           closed = text === ']}'
