@@ -1,8 +1,12 @@
+import * as nodeCrypto from 'node:crypto'
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto'
+
+/** Node's one-shot `crypto.hash` (Node ≥ 20.12): no Hash object per digest. Older Nodes use createHash. */
+const oneShot = (nodeCrypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash
 
 /** Uppercase hex MD5 of a UTF-8 string (Appendix A, step 2). */
 export function md5Upper (text: string): string {
-  return createHash('md5').update(text, 'utf8').digest('hex').toUpperCase()
+  return (oneShot === undefined ? createHash('md5').update(text, 'utf8').digest('hex') : oneShot('md5', text, 'hex')).toUpperCase()
 }
 
 /**

@@ -8,6 +8,34 @@ export type NumberStyle = 'js' | 'java'
 
 /** Compares two strings by Unicode code point (not UTF-16 unit), the order Java's and PHP's byte-wise sorts agree on for UTF-8. */
 export function compareCodePoints (a: string, b: string): number {
+  // Fast path: up to the first difference the UTF-16 units agree; when neither unit there is a surrogate (and no
+  // surrogate came before) the units are the code points. Keys are mostly ASCII, so this nearly always decides.
+  const n = Math.min(a.length, b.length)
+  let i = 0
+  let surrogates = false
+  for (; i < n; i++) {
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    if (x !== y) {
+      if (!surrogates && !isSurrogate(x) && !isSurrogate(y)) return x - y
+      break
+    }
+    if (isSurrogate(x)) surrogates = true
+  }
+  if (i === n && !surrogates && !hasSurrogate(a, n) && !hasSurrogate(b, n)) return a.length - b.length
+  return compareSlow(a, b)
+}
+
+function isSurrogate (unit: number): boolean {
+  return unit >= 0xd800 && unit <= 0xdfff
+}
+
+function hasSurrogate (text: string, from: number): boolean {
+  for (let i = from; i < text.length; i++) if (isSurrogate(text.charCodeAt(i))) return true
+  return false
+}
+
+function compareSlow (a: string, b: string): number {
   const left = [...a]
   const right = [...b]
   const n = Math.min(left.length, right.length)

@@ -87,9 +87,8 @@ function sealedOf (body: unknown): { data: string, md5: string } | undefined {
 }
 
 /** Hints for a request that names a merchant or action the sandbox does not know. */
-function routingHints (step: GatewayStep, exchange: GatewayExchange, merchants: MerchantDirectory): Hint[] {
-  const sealed = sealedOf(exchange.body)
-  if (step === 'merchant') {
+function routingHints (step: GatewayStep, action: string | null, sealed?: { data: string, md5: string }, merchants?: MerchantDirectory): Hint[] {
+  if (step === 'merchant' && merchants !== undefined) {
     const owner = sealed === undefined
       ? undefined
       : merchants.list().find((m) => { try { openDetailed(sealed, m.sign_key); return true } catch { return false } })
@@ -97,8 +96,7 @@ function routingHints (step: GatewayStep, exchange: GatewayExchange, merchants: 
     return [{ code: 'UNKNOWN_MERCHANT', message: `merchants in this sandbox: ${merchants.list().map((m) => m.merchant_id).join(', ')} (see /sandbox/merchants)` }]
   }
   if (step === 'action') {
-    const name = exchange.trace?.action ?? ''
-    const known = findAction(name.trim().toUpperCase())
+    const known = findAction((action ?? '').trim().toUpperCase())
     if (known !== undefined) return [{ code: 'ACTION_SPELLING', message: `action names are uppercase with no spaces: send "${known.action}"` }]
   }
   return []
@@ -113,8 +111,173 @@ function hintsFor (step: GatewayStep | null, exchange: GatewayExchange, merchant
     const others = merchants.list().filter((m) => m.merchant_id !== merchant.merchant_id).map((m) => ({ label: `merchant ${m.merchant_id}`, signKey: m.sign_key }))
     return diagnose(sealed, merchant.sign_key, others)
   }
-  if (step === 'merchant' || step === 'action') return routingHints(step, exchange, merchants)
+  if (step === 'merchant' || step === 'action') return routingHints(step, trace?.action ?? null, sealedOf(exchange.body), merchants)
   return decrypted === undefined ? [] : numberHints(decrypted)
+}
+
+/**
+ * What an entry is derived from: the exchange reduced to the fields the entry shows, with nothing of the request
+ * body but its `merchant_id`, `action`, `version` texts and the length of `data`. Card numbers may still be in it
+ * unmasked, so it is kept for later only when {@link mayHoldCards} says it holds none.
+ */
+interface Captured {
+  path: string
+  httpStatus: number
+  at: string
+  merchantId: string | null
+  action: string | null
+  version: string | null
+  rspCode: string
+  rspMsg: string
+  replyMd5: string | null
+  dataLength: number
+  step: GatewayStep | null
+  plaintext: string | undefined
+  canonical: string | undefined
+  receivedMd5: string | null
+  expectedMd5: string | null
+  data: Record<string, unknown> | undefined
+  answer: Record<string, unknown> | undefined
+  warnings: string[]
+  /** Hints worked out when the exchange was recorded, for those that depend on the request body or the merchants. */
+  hints: Hint[] | undefined
+}
+
+/** Steps whose hints read the request body or the merchants (and their keys): worked out at once. */
+const STEPS_HINTED_NOW: ReadonlySet<GatewayStep | null> = new Set<GatewayStep | null>(['base64', 'decrypt', 'json', 'md5', 'merchant'])
+
+function capture (exchange: GatewayExchange, merchants: MerchantDirectory): Captured {
+  const { trace, reply } = exchange
+  const rspCode = typeof reply.rsp_code === 'string' ? reply.rsp_code : 'SYSTEM_ERROR'
+  const step = failedStep(exchange, rspCode === 'SUCCESS')
+  return {
+    path: exchange.path,
+    httpStatus: exchange.httpStatus,
+    at: exchange.at,
+    // A malformed envelope still shows what it did name, so filtering by merchant finds it.
+    merchantId: trace?.merchant_id ?? bodyText(exchange.body, 'merchant_id'),
+    action: trace?.action ?? bodyText(exchange.body, 'action'),
+    version: trace?.version ?? bodyText(exchange.body, 'version'),
+    rspCode,
+    rspMsg: typeof reply.rsp_msg === 'string' ? reply.rsp_msg : '',
+    replyMd5: typeof reply.md5 === 'string' ? reply.md5 : null,
+    dataLength: sealedOf(exchange.body)?.data.length ?? 0,
+    step,
+    plaintext: trace?.plaintext,
+    canonical: trace?.canonical,
+    receivedMd5: trace?.received_md5 ?? null,
+    expectedMd5: trace?.expected_md5 ?? null,
+    // Copies: the handler's objects (e.g. an order's stored answer) may change after the answer went out.
+    data: trace?.data === undefined ? undefined : { ...trace.data },
+    answer: trace?.answer === undefined ? undefined : { ...trace.answer },
+    warnings: [...(trace?.warnings ?? [])],
+    hints: STEPS_HINTED_NOW.has(step) ? hintsFor(step, exchange, merchants, parseObject(trace?.plaintext)) : undefined
+  }
+}
+
+/** Any text that names a card field, however it goes on: a superset of every pattern the masking looks for. */
+const CARD_NAME = /cc_?number|card_?n(?:o|um)/i
+
+function hasCardField (object: Record<string, unknown> | undefined): boolean {
+  if (object === undefined) return false
+  for (const key in object) if (isCardField(key)) return true
+  return false
+}
+
+/**
+ * False only when masking cannot change anything: no text names a card field and no object has one. (The
+ * decrypted object's keys are the data's, before normalisation renamed aliases; when the text decrypted but never
+ * became data, say true.)
+ */
+function mayHoldCards (c: Captured): boolean {
+  if (c.plaintext !== undefined && c.data === undefined) return true
+  if (hasCardField(c.data) || hasCardField(c.answer)) return true
+  if (CARD_NAME.test(c.rspMsg) || (c.plaintext !== undefined && CARD_NAME.test(c.plaintext)) || (c.canonical !== undefined && CARD_NAME.test(c.canonical))) return true
+  return c.warnings.some((warning) => CARD_NAME.test(warning))
+}
+
+/** Turns captured material into the entry: masking, steps, hints. Pure: the same material gives the same entry. */
+function entryOf (id: string, c: Captured): RequestLogEntry {
+  const accepted = c.rspCode === 'SUCCESS'
+  const failedAt = c.step === null ? GATEWAY_STEPS.length : GATEWAY_STEPS.indexOf(c.step)
+  const decrypted = parseObject(c.plaintext)
+  const cards = [...new Set([...cardValues(decrypted, c.data), ...cardValuesInText(c.plaintext)])]
+  // Messages and warnings may quote a value the client sent (e.g. "cc_number must be 12 to 19 digits, got …").
+  const rspMsg = maskCardsInText(c.rspMsg, cards)
+  const answerData = c.answer === undefined ? null : maskRequest(c.answer)
+  const orderId = orderIdOf(answerData ?? {}) ?? orderIdOf(c.data ?? {})
+
+  return {
+    id,
+    at: c.at,
+    path: c.path,
+    http_status: c.httpStatus,
+    merchant_id: c.merchantId,
+    action: c.action,
+    version: c.version,
+    verdict: accepted ? 'accepted' : 'rejected',
+    rsp_code: c.rspCode,
+    rsp_msg: rspMsg,
+    failed_step: c.step,
+    steps: GATEWAY_STEPS.map((s, i) => ({ step: s, label: STEP_LABELS[s], result: i < failedAt ? 'passed' : i === failedAt ? 'failed' : 'not reached' })),
+    order_id: typeof orderId === 'string' ? orderId : null,
+    crypto: {
+      data_length: c.dataLength,
+      received_md5: c.receivedMd5,
+      expected_md5: c.expectedMd5,
+      md5_matches: c.step === 'md5' ? false : c.expectedMd5 === null ? null : true,
+      plaintext: clip(c.plaintext === undefined ? undefined : maskCardsInText(c.plaintext, cards)),
+      canonical: clip(c.canonical === undefined ? undefined : maskCardsInText(c.canonical, cards))
+    },
+    data: c.data === undefined ? null : maskRequest(c.data),
+    warnings: c.warnings.map((warning) => maskCardsInText(warning, cards)),
+    hints: c.hints ?? (c.step === 'action' ? routingHints('action', c.action) : decrypted === undefined ? [] : numberHints(decrypted)),
+    answer: {
+      rsp_code: c.rspCode,
+      rsp_msg: rspMsg,
+      md5: c.replyMd5,
+      data: answerData
+    }
+  }
+}
+
+/**
+ * A request-log entry that is built when first read. What a filter looks at is known at once; the rest (masking,
+ * steps, hints) waits for a reader, unless the exchange may hold card numbers (then it is built and masked at once,
+ * so an unmasked card number is never kept) or its hints need the request body or the merchants as they are now.
+ */
+export interface PendingEntry {
+  readonly id: string
+  readonly merchantId: string | null
+  readonly action: string | null
+  readonly verdict: 'accepted' | 'rejected'
+  readonly orderId: string | null
+  entry(): RequestLogEntry
+}
+
+export function recordEntry (id: string, exchange: GatewayExchange, merchants: MerchantDirectory): PendingEntry {
+  const captured = capture(exchange, merchants)
+  // Texts past MAX_TEXT are clipped in the entry: build it now rather than keep the whole text.
+  const now = captured.hints !== undefined || mayHoldCards(captured) ||
+    (captured.plaintext?.length ?? 0) > MAX_TEXT || (captured.canonical?.length ?? 0) > MAX_TEXT
+  let entry: RequestLogEntry | undefined = now ? entryOf(id, captured) : undefined
+  let material: Captured | undefined = now ? undefined : captured
+  // order_id does not change with masking: no card field is named like an order id.
+  const orderId = orderIdOf(captured.answer ?? {}) ?? orderIdOf(captured.data ?? {})
+  return {
+    id,
+    merchantId: captured.merchantId,
+    action: captured.action,
+    verdict: captured.rspCode === 'SUCCESS' ? 'accepted' : 'rejected',
+    orderId: typeof orderId === 'string' ? orderId : null,
+    entry () {
+      if (entry === undefined) {
+        entry = entryOf(id, material!)
+        material = undefined
+      }
+      return entry
+    }
+  }
 }
 
 /**
@@ -122,51 +285,5 @@ function hintsFor (step: GatewayStep | null, exchange: GatewayExchange, merchant
  * (decrypted text, canonical string, expected and received md5) and hints. Card numbers are masked throughout.
  */
 export function buildEntry (id: string, exchange: GatewayExchange, merchants: MerchantDirectory): RequestLogEntry {
-  const { trace, reply } = exchange
-  const rspCode = typeof reply.rsp_code === 'string' ? reply.rsp_code : 'SYSTEM_ERROR'
-  const accepted = rspCode === 'SUCCESS'
-  const step = failedStep(exchange, accepted)
-  const failedAt = step === null ? GATEWAY_STEPS.length : GATEWAY_STEPS.indexOf(step)
-  const decrypted = parseObject(trace?.plaintext)
-  const cards = [...new Set([...cardValues(decrypted, trace?.data), ...cardValuesInText(trace?.plaintext)])]
-  // Messages and warnings may quote a value the client sent (e.g. "cc_number must be 12 to 19 digits, got …").
-  const rspMsg = typeof reply.rsp_msg === 'string' ? maskCardsInText(reply.rsp_msg, cards) : ''
-  const sealed = sealedOf(exchange.body)
-  const expected = trace?.expected_md5 ?? null
-  const answerData = trace?.answer === undefined ? null : maskRequest(trace.answer)
-  const orderId = orderIdOf(answerData ?? {}) ?? orderIdOf(trace?.data ?? {})
-
-  return {
-    id,
-    at: exchange.at,
-    path: exchange.path,
-    http_status: exchange.httpStatus,
-    // A malformed envelope still shows what it did name, so filtering by merchant finds it.
-    merchant_id: trace?.merchant_id ?? bodyText(exchange.body, 'merchant_id'),
-    action: trace?.action ?? bodyText(exchange.body, 'action'),
-    version: trace?.version ?? bodyText(exchange.body, 'version'),
-    verdict: accepted ? 'accepted' : 'rejected',
-    rsp_code: rspCode,
-    rsp_msg: rspMsg,
-    failed_step: step,
-    steps: GATEWAY_STEPS.map((s, i) => ({ step: s, label: STEP_LABELS[s], result: i < failedAt ? 'passed' : i === failedAt ? 'failed' : 'not reached' })),
-    order_id: typeof orderId === 'string' ? orderId : null,
-    crypto: {
-      data_length: sealed?.data.length ?? 0,
-      received_md5: trace?.received_md5 ?? null,
-      expected_md5: expected,
-      md5_matches: step === 'md5' ? false : expected === null ? null : true,
-      plaintext: clip(trace?.plaintext === undefined ? undefined : maskCardsInText(trace.plaintext, cards)),
-      canonical: clip(trace?.canonical === undefined ? undefined : maskCardsInText(trace.canonical, cards))
-    },
-    data: trace?.data === undefined ? null : maskRequest(trace.data),
-    warnings: (trace?.warnings ?? []).map((warning) => maskCardsInText(warning, cards)),
-    hints: hintsFor(step, exchange, merchants, decrypted),
-    answer: {
-      rsp_code: rspCode,
-      rsp_msg: rspMsg,
-      md5: typeof reply.md5 === 'string' ? reply.md5 : null,
-      data: answerData
-    }
-  }
+  return entryOf(id, capture(exchange, merchants))
 }

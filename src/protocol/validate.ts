@@ -50,6 +50,8 @@ export function compile<T extends TSchema> (schema: T): Validator<T> {
   return {
     schema,
     problem (value) {
+      // The compiled check is cheap; the errors are collected only for data that fails it.
+      if (check.Check(value)) return undefined
       // Required-property errors first: "amount is required" says more than a type error on a sibling.
       const errors = [...check.Errors(value)]
       if (errors.length === 0) return undefined

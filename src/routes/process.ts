@@ -56,6 +56,13 @@ export function registerProcessRoutes (app: FastifyInstance, deps: ProcessDeps, 
   const traces = new WeakMap<FastifyRequest, GatewayTrace>()
   // The fault that fired on a request, if one did.
   const faultOf = new WeakMap<FastifyRequest, Fault>()
+  // The envelope the pipeline answered, so onSend need not parse back what fastify just serialised.
+  const answered = new WeakMap<FastifyRequest, Record<string, unknown>>()
+  async function answer (request: FastifyRequest, trace: GatewayTrace): Promise<Record<string, unknown>> {
+    const envelope = await processEnvelope(request.body, deps, baseUrlOf(request), trace)
+    answered.set(request, envelope)
+    return envelope
+  }
   const late = createLateAnswers()
   // Delayed answers go out at once on close: server.close() would otherwise wait for them (up to 2 minutes).
   app.addHook('preClose', async () => late.release())
@@ -118,12 +125,13 @@ export function registerProcessRoutes (app: FastifyInstance, deps: ProcessDeps, 
       // Every answer, success or rejection (including those of the error handler), goes to the request log.
       onSend: async (request, reply, payload) => {
         const fault = faultOf.get(request)
-        const answer = parseReply(payload)
-        if (fault?.effect.type === 'status' && fault.effect.when === 'before') answer.rsp_msg = statusBody(fault.effect.status, fault.id).trim()
-        if (fault?.effect.type === 'corrupt' && typeof answer.data !== 'string') {
+        const sent = answered.get(request)
+        const logged = sent === undefined ? parseReply(payload) : { ...sent }
+        if (fault?.effect.type === 'status' && fault.effect.when === 'before') logged.rsp_msg = statusBody(fault.effect.status, fault.id).trim()
+        if (fault?.effect.type === 'corrupt' && typeof logged.data !== 'string') {
           traces.get(request)?.warnings.push('the answer was a rejection with no sealed data to corrupt: it was sent as it was')
         }
-        record(request, url, fault?.effect.type === 'status' ? fault.effect.status : reply.statusCode, answer)
+        record(request, url, fault?.effect.type === 'status' ? fault.effect.status : reply.statusCode, logged)
         return fault === undefined ? payload : alterAnswer(request, reply, fault, payload)
       },
       handler: async (request, reply) => {
@@ -132,7 +140,7 @@ export function registerProcessRoutes (app: FastifyInstance, deps: ProcessDeps, 
         const merchantId = envelopeText(request.body, 'merchant_id')
         const action = envelopeText(request.body, 'action')
         const fault = deps.faults.fire('gateway', merchantId, action)
-        if (fault === undefined) return processEnvelope(request.body, deps, baseUrlOf(request), trace)
+        if (fault === undefined) return answer(request, trace)
 
         faultOf.set(request, fault)
         trace.warnings.push(faultNote(fault))
@@ -145,7 +153,7 @@ export function registerProcessRoutes (app: FastifyInstance, deps: ProcessDeps, 
         }
         if (effect.type === 'drop') return drop(request, reply, url, trace, !before)
         if (effect.type === 'status' && before) return answerStatus(reply, effect.status, fault.id)
-        return processEnvelope(request.body, deps, baseUrlOf(request), trace)
+        return answer(request, trace)
       }
     })
   }
