@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import t from 'tap'
+import type { Merchant } from '../src/fixtures.js'
 import { compileRouteSchemas } from '../src/plugins/lazy-schemas.js'
 import { activePayData, build, envelope } from './helpers/build.js'
 import { startServer } from './helpers/process.js'
@@ -8,7 +9,7 @@ import { startServer } from './helpers/process.js'
 // These tests prove that what loads late still works; how fast the start is, docs/startup.md measures.
 
 /** The shipped fixture merchant (fixtures/merchants.json). */
-const TEA = { merchant_id: 'QC00005496', name: 'Maple Leaf Tea House (sandbox)', sign_key: 'SANDBOXKEY000001', currency: 'CAD', operators: ['0000020156', '0000020157'] }
+const TEA: Merchant = { merchant_id: 'QC00005496', name: 'Maple Leaf Tea House (sandbox)', sign_key: 'SANDBOXKEY000001', currency: 'CAD', operators: ['0000020156', '0000020157'] }
 
 t.test('a fresh server process answers its first /docs, /docs/json, admin page and QR code', async (t) => {
   const server = await startServer(t, { DB_FILE: join(t.testdir(), 'sandbox.json') })

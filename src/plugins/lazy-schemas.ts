@@ -13,6 +13,10 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify'
  * their schemas (the OpenAPI document reads them from the routes, not from the compiled functions). A broken
  * schema would fail its first request instead of the start; {@link compileRouteSchemas} compiles everything
  * at once so that a test can still catch one.
+ *
+ * One difference to know: with compilers given as a factory, fastify counts them as custom and no longer
+ * lower-cases the property names of a `headers` schema before compiling it. No route has a headers schema; one
+ * that gets one must spell its header names in lower case.
  */
 
 type Compile = (routeSchema: unknown) => unknown
