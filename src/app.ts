@@ -20,6 +20,7 @@ import { registerScanPage } from './routes/hosted-scan.js'
 import { createRequestLog } from './inspector/request-log.js'
 import { registerAdminAuth } from './plugins/admin-auth.js'
 import { registerErrorHandler } from './plugins/error-handler.js'
+import { lazySchemaController } from './plugins/lazy-schemas.js'
 import { registerSwagger } from './plugins/swagger.js'
 import { registerHealthRoute } from './routes/health.js'
 import { registerHostedUnionPay } from './routes/hosted-unionpay.js'
@@ -99,7 +100,10 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const merchants = createMerchantDirectory(options.merchants, store)
   const logger = options.logger ?? { level: config.logLevel, redact: LOG_REDACT, serializers: LOG_SERIALIZERS }
 
-  const app = Fastify({ logger, bodyLimit: config.bodyLimit, trustProxy: false, requestTimeout: 30_000 })
+  // Route schemas compile on their first request, not at ready (start fast, plugins/lazy-schemas.ts).
+  const schemas = lazySchemaController()
+  const app = Fastify({ logger, bodyLimit: config.bodyLimit, trustProxy: false, requestTimeout: 30_000, schemaController: schemas.schemaController })
+  schemas.attach(app)
 
   await app.register(formbody, { bodyLimit: config.bodyLimit })
   // Some clients send the JSON envelope as text/plain or with no content type at all; read it as JSON anyway.

@@ -1,12 +1,14 @@
-import QRCode from 'qrcode'
 import { escapeHtml } from '../pages/html.js'
 
 /**
  * `text` as an inline SVG QR code, labelled for screen readers. Inline HTML SVG needs no `xmlns`, and dropping it
  * keeps every `http://` out of the page (the offline check looks for them). A text too long to encode gets a
  * sentence instead of an error page: the text itself is shown next to the code anyway.
+ *
+ * The QR library loads on the first code drawn, not at the start (issue 13: start fast).
  */
 export async function qrSvg (text: string, label: string): Promise<string> {
+  const { default: QRCode } = await import('qrcode')
   let svg: string
   try {
     svg = await QRCode.toString(text, { type: 'svg', margin: 1 })

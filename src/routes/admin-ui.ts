@@ -1,13 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import { notFoundPage } from '../admin/layout.js'
-import { renderLoginPage } from '../admin/login-page.js'
-import { renderMerchantsPage } from '../admin/merchants-page.js'
 import { DONE_MESSAGES, renderOrderPage, type DoneKey } from '../admin/order-page.js'
-import { renderOrdersPage } from '../admin/orders-page.js'
-import { qrSvg } from '../admin/qr.js'
-import { renderRequestPage } from '../admin/request-page.js'
-import { renderRequestsPage } from '../admin/requests-page.js'
 import type { Dispatcher } from '../callbacks/dispatcher.js'
 import type { RequestLog } from '../inspector/request-log.js'
 import type { MerchantDirectory } from '../merchants.js'
@@ -56,6 +50,17 @@ const LoginBody = Type.Object({
   next: Type.Optional(Type.String({ maxLength: 2000 }))
 })
 
+/**
+ * The page renderers and the QR code load on the first page asked for, not at the start (issue 13: start fast); the
+ * order page stays imported for its `done` messages, which its route's schema lists.
+ */
+const loginPage = () => import('../admin/login-page.js')
+const merchantsPage = () => import('../admin/merchants-page.js')
+const ordersPage = () => import('../admin/orders-page.js')
+const qr = () => import('../admin/qr.js')
+const requestPage = () => import('../admin/request-page.js')
+const requestsPage = () => import('../admin/requests-page.js')
+
 const blank = <T extends string>(value: T | undefined): Exclude<T, ''> | undefined => value === undefined || value === '' ? undefined : value as Exclude<T, ''>
 const schema = (summary: string, parts: Record<string, unknown> = {}) => ({ summary, tags: ['admin UI'], hide: false, ...parts })
 
@@ -71,6 +76,7 @@ function registerOrdersPage (app: FastifyInstance, deps: AdminUiDeps): void {
     const filter = { merchant_id: blank(request.query.merchant_id), status: blank(request.query.status), action: blank(request.query.action) }
     const page = deps.store.orders.page({ ...filter, limit: MAX_ROWS })
     const rows = page.items.map((order) => ({ order, callbacks: deps.store.callbacks.forOrder(order.merchant_id, order.order_id) }))
+    const { renderOrdersPage } = await ordersPage()
     return reply.type(HTML).send(renderOrdersPage({
       rows,
       total: deps.store.orders.countMatching(filter),
@@ -92,7 +98,7 @@ async function orderPage (deps: AdminUiDeps, order: Order, baseUrl: string, quer
     payerPageUrl: baseUrl + payerPage,
     callbacks: deps.store.callbacks.forOrder(order.merchant_id, order.order_id),
     requests: deps.requestLog.list({ order_id: order.order_id, merchant_id: order.merchant_id }),
-    qrSvg: order.code_url === '' ? '' : await qrSvg(order.code_url, `QR code for ${order.code_url}`),
+    qrSvg: order.code_url === '' ? '' : await (await qr()).qrSvg(order.code_url, `QR code for ${order.code_url}`),
     done: query.done,
     error: blank(query.error),
     canLogOut: deps.adminToken !== undefined
@@ -118,6 +124,7 @@ function registerRequestPages (app: FastifyInstance, deps: AdminUiDeps): void {
     schema: schema('Admin UI: the request inspector, newest first, with live refresh', { querystring: RequestsQuery })
   }, async (request, reply) => {
     const filter = { merchant_id: blank(request.query.merchant_id), verdict: blank(request.query.verdict) }
+    const { renderRequestsPage } = await requestsPage()
     return reply.type(HTML).send(renderRequestsPage({
       entries: deps.requestLog.list(filter),
       size: deps.requestLog.size,
@@ -138,6 +145,7 @@ function registerRequestPages (app: FastifyInstance, deps: AdminUiDeps): void {
       return reply.code(404).send(notFoundPage(`request ${request.params.id} is not in the request log (it is in memory and keeps the last ${deps.requestLog.size})`, canLogOut, 'requests'))
     }
     const orderExists = entry.order_id !== null && entry.merchant_id !== null && deps.store.orders.find(entry.merchant_id, entry.order_id) !== undefined
+    const { renderRequestPage } = await requestPage()
     return reply.send(renderRequestPage({ entry, orderExists, canLogOut }))
   })
 }
@@ -146,7 +154,7 @@ function registerMerchantsPage (app: FastifyInstance, deps: AdminUiDeps): void {
   app.get('/sandbox/merchants', {
     config: PAGE,
     schema: schema('Admin UI: the merchants, operators and (masked) sign keys')
-  }, async (_request, reply) => reply.type(HTML).send(renderMerchantsPage({ merchants: deps.merchants.list(), isRuntime: (id) => deps.merchants.isRuntime(id), canLogOut: deps.adminToken !== undefined })))
+  }, async (_request, reply) => reply.type(HTML).send((await merchantsPage()).renderMerchantsPage({ merchants: deps.merchants.list(), isRuntime: (id) => deps.merchants.isRuntime(id), canLogOut: deps.adminToken !== undefined })))
 }
 
 function registerLogin (app: FastifyInstance, token: string | undefined): void {
@@ -155,6 +163,7 @@ function registerLogin (app: FastifyInstance, token: string | undefined): void {
     schema: schema('Admin UI: the admin token form (redirects to /sandbox when ADMIN_TOKEN is not set)', { querystring: LoginQuery })
   }, async (request, reply) => {
     if (token === undefined) return reply.redirect('/sandbox', 303)
+    const { renderLoginPage } = await loginPage()
     return reply.type(HTML).send(renderLoginPage({ next: safeNext(request.query.next) }))
   })
 
@@ -165,6 +174,7 @@ function registerLogin (app: FastifyInstance, token: string | undefined): void {
     const next = safeNext(request.body.next)
     if (token === undefined) return reply.redirect(next, 303)
     if (!tokenMatches(request.body.token ?? '', token)) {
+      const { renderLoginPage } = await loginPage()
       return reply.code(401).type(HTML).send(renderLoginPage({ next, error: 'That is not the admin token (ADMIN_TOKEN). Try again.' }))
     }
     return reply.header('set-cookie', loginCookie(token)).redirect(next, 303)

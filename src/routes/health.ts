@@ -6,6 +6,9 @@ export function registerHealthRoute (app: FastifyInstance): void {
   app.get('/healthz', {
     // Container health probes hit this every few seconds; keep them out of the info log.
     logLevel: 'warn',
+    // The answer is one fixed object: plain JSON.stringify writes what the compiled serializer would, and a health
+    // probe right after the start does not wait for fast-json-stringify to load (plugins/lazy-schemas.ts).
+    serializerCompiler: () => (data) => JSON.stringify(data),
     schema: {
       summary: 'Readiness check',
       tags: ['sandbox'],
