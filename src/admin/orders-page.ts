@@ -27,6 +27,8 @@ export interface OrdersPageData {
   merchants: SelectOption[]
   actions: readonly string[]
   filter: OrdersFilter
+  /** The next (older) page of the list, when there is one. */
+  older?: string | undefined
   canLogOut: boolean
 }
 
@@ -67,14 +69,15 @@ function table (data: OrdersPageData): string {
     const filtered = Object.values(data.filter).some((v) => v !== undefined)
     return `<p>No orders${filtered ? ' match these filters' : ' yet'}. Create one by calling <code>POST /processV2</code> (see <a href="/docs">API docs</a>).</p>`
   }
-  const shown = data.rows.length < data.total ? `<p class="muted">Showing the newest ${data.rows.length} of ${data.total} orders.</p>` : ''
+  const shown = data.rows.length < data.total ? `<p class="muted">Showing ${data.rows.length} of ${data.total} orders.</p>` : ''
+  const older = data.older === undefined ? '' : `\n<p><a href="${escapeHtml(data.older)}" rel="next">Older orders →</a></p>`
   return `${shown}<table>
 <caption class="muted">${data.total} order${data.total === 1 ? '' : 's'}, newest first</caption>
 <thead><tr><th scope="col">Created</th><th scope="col">Merchant</th><th scope="col">Order id</th><th scope="col">Action</th><th scope="col">Method</th><th scope="col">Amount</th><th scope="col">Status</th><th scope="col">Callbacks</th></tr></thead>
 <tbody>
 ${data.rows.map(row).join('\n')}
 </tbody>
-</table>`
+</table>${older}`
 }
 
 /** The orders list (GET /sandbox). */

@@ -14,6 +14,8 @@ export interface RequestsPageData {
   size: number
   merchants: SelectOption[]
   filter: RequestsFilter
+  /** The next (older) page of the list, when there is one. */
+  older?: string | undefined
   canLogOut: boolean
 }
 
@@ -47,7 +49,7 @@ function table (data: RequestsPageData): string {
 <tbody>
 ${data.entries.map(row).join('\n')}
 </tbody>
-</table>`
+</table>${data.older === undefined ? '' : `\n<p><a href="${escapeHtml(data.older)}" rel="next">Older requests →</a></p>`}`
 }
 
 /** The request inspector's list (GET /sandbox/requests). */

@@ -9,13 +9,26 @@ export interface RequestLogFilter {
   order_id?: string
   /** At most this many entries, newest first. */
   limit?: number
+  /** Entries older than this one: the `next` of the previous page. */
+  cursor?: string
 }
+
+/** A page of entries; `next` is the cursor of the following (older) page, null on the last. */
+export interface RequestLogPage {
+  requests: RequestLogEntry[]
+  next: string | null
+}
+
+/** Pages hold 100 entries unless asked otherwise, 1,000 at most. */
+export const REQUEST_PAGE = { default: 100, max: 1000 }
 
 /** The request inspector's memory: the last `size` gateway calls, newest first. */
 export interface RequestLog {
   /** Keeps the exchange; its entry is built when first read. Undefined when the log keeps none. */
   record(exchange: GatewayExchange): PendingEntry | undefined
   list(filter?: RequestLogFilter): RequestLogEntry[]
+  /** Newest first, a page at a time (GET /sandbox/api/requests, the admin UI's list). */
+  page(filter?: RequestLogFilter): RequestLogPage
   get(id: string): RequestLogEntry | undefined
   /** Forgets every entry, or only `merchantId`'s (POST /sandbox/api/reset). Ids keep counting, so a `req_N` seen before never names another call. */
   reset(merchantId?: string): { requests: number }
@@ -38,6 +51,13 @@ export function createRequestLog (size: number, merchants: MerchantDirectory): R
   let sequence = 0
   /** The i-th entry, oldest first. */
   const at = (i: number): PendingEntry => ring[(start + i) % size]!
+  /** The entry's place in the sequence of calls: `req_12` → 12. */
+  const numberOf = (id: string): number => Number(id.slice(4))
+  const matches = (e: PendingEntry, filter: RequestLogFilter): boolean =>
+    (filter.merchant_id === undefined || e.merchantId === filter.merchant_id) &&
+    (filter.action === undefined || e.action === filter.action) &&
+    (filter.verdict === undefined || e.verdict === filter.verdict) &&
+    (filter.order_id === undefined || e.orderId === filter.order_id)
   return {
     size,
     record (exchange) {
@@ -54,17 +74,22 @@ export function createRequestLog (size: number, merchants: MerchantDirectory): R
       return pending
     },
     list (filter = {}) {
-      const matches: RequestLogEntry[] = []
+      const found: RequestLogEntry[] = []
       const limit = filter.limit ?? size
-      for (let i = count - 1; i >= 0 && matches.length < limit; i--) {
+      for (let i = count - 1; i >= 0 && found.length < limit; i--) if (matches(at(i), filter)) found.push(at(i).entry())
+      return found
+    },
+    page (filter = {}) {
+      const limit = Math.min(Math.max(1, filter.limit ?? REQUEST_PAGE.default), REQUEST_PAGE.max)
+      const before = filter.cursor === undefined || filter.cursor === '' ? Infinity : Number(filter.cursor)
+      const requests: RequestLogEntry[] = []
+      for (let i = count - 1; i >= 0; i--) {
         const e = at(i)
-        if (filter.merchant_id !== undefined && e.merchantId !== filter.merchant_id) continue
-        if (filter.action !== undefined && e.action !== filter.action) continue
-        if (filter.verdict !== undefined && e.verdict !== filter.verdict) continue
-        if (filter.order_id !== undefined && e.orderId !== filter.order_id) continue
-        matches.push(e.entry())
+        if (numberOf(e.id) >= before || !matches(e, filter)) continue
+        if (requests.length === limit) return { requests, next: String(numberOf(requests.at(-1)!.id)) }
+        requests.push(e.entry())
       }
-      return matches
+      return { requests, next: null }
     },
     get (id) {
       for (let i = 0; i < count; i++) if (at(i).id === id) return at(i).entry()

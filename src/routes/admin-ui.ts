@@ -30,10 +30,12 @@ const MAX_ROWS = 200
 
 // Filter forms send every field, empty when "any" is chosen, so each filter also accepts ''.
 const anyOf = <T extends string>(values: readonly T[]) => Type.Optional(Type.Union([...values.map((v) => Type.Literal(v)), Type.Literal('')]))
+const Cursor = Type.Optional(Type.String({ pattern: '^[0-9]{0,15}$', description: 'the page after this cursor (the list\'s "Older" link)' }))
 const OrdersQuery = Type.Object({
   merchant_id: Type.Optional(Type.String({ maxLength: 64 })),
   status: anyOf(ORDER_STATUSES),
-  action: Type.Optional(Type.String({ maxLength: 32 }))
+  action: Type.Optional(Type.String({ maxLength: 32 })),
+  cursor: Cursor
 })
 const OrderQuery = Type.Object({
   done: Type.Optional(Type.Union((Object.keys(DONE_MESSAGES) as DoneKey[]).map((k) => Type.Literal(k)))),
@@ -41,7 +43,8 @@ const OrderQuery = Type.Object({
 })
 const RequestsQuery = Type.Object({
   merchant_id: Type.Optional(Type.String({ maxLength: 64 })),
-  verdict: anyOf(['accepted', 'rejected'] as const)
+  verdict: anyOf(['accepted', 'rejected'] as const),
+  cursor: Cursor
 })
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })
 const LoginQuery = Type.Object({ next: Type.Optional(Type.String({ maxLength: 2000 })) })
@@ -64,6 +67,13 @@ const requestsPage = () => import('../admin/requests-page.js')
 const blank = <T extends string>(value: T | undefined): Exclude<T, ''> | undefined => value === undefined || value === '' ? undefined : value as Exclude<T, ''>
 const schema = (summary: string, parts: Record<string, unknown> = {}) => ({ summary, tags: ['admin UI'], hide: false, ...parts })
 
+/** The list's next (older) page with the same filters, or undefined on the last page. */
+function olderHref (path: string, filter: Record<string, string | undefined>, next: string | null): string | undefined {
+  if (next === null) return undefined
+  const query = new URLSearchParams(Object.entries({ ...filter, cursor: next }).filter((e): e is [string, string] => e[1] !== undefined))
+  return `${path}?${query.toString()}`
+}
+
 function merchantOptions (deps: AdminUiDeps) {
   return deps.merchants.list().map((m) => ({ value: m.merchant_id, label: `${m.merchant_id} — ${m.name}` }))
 }
@@ -74,7 +84,7 @@ function registerOrdersPage (app: FastifyInstance, deps: AdminUiDeps): void {
     schema: schema('Admin UI: the orders, newest first, with filters and live refresh', { querystring: OrdersQuery })
   }, async (request, reply) => {
     const filter = { merchant_id: blank(request.query.merchant_id), status: blank(request.query.status), action: blank(request.query.action) }
-    const page = deps.store.orders.page({ ...filter, limit: MAX_ROWS })
+    const page = deps.store.orders.page({ ...filter, limit: MAX_ROWS, cursor: request.query.cursor })
     const rows = page.items.map((order) => ({ order, callbacks: deps.store.callbacks.forOrder(order.merchant_id, order.order_id) }))
     const { renderOrdersPage } = await ordersPage()
     return reply.type(HTML).send(renderOrdersPage({
@@ -84,6 +94,7 @@ function registerOrdersPage (app: FastifyInstance, deps: AdminUiDeps): void {
       // The actions and links that made the stored orders (queries and refunds make none).
       actions: deps.store.orders.actions(),
       filter,
+      older: olderHref('/sandbox', filter, page.next),
       canLogOut: deps.adminToken !== undefined
     }))
   })
@@ -125,8 +136,10 @@ function registerRequestPages (app: FastifyInstance, deps: AdminUiDeps): void {
   }, async (request, reply) => {
     const filter = { merchant_id: blank(request.query.merchant_id), verdict: blank(request.query.verdict) }
     const { renderRequestsPage } = await requestsPage()
+    const page = deps.requestLog.page({ ...filter, limit: MAX_ROWS, cursor: request.query.cursor })
     return reply.type(HTML).send(renderRequestsPage({
-      entries: deps.requestLog.list(filter),
+      entries: page.requests,
+      older: olderHref('/sandbox/requests', filter, page.next),
       size: deps.requestLog.size,
       merchants: merchantOptions(deps),
       filter,

@@ -2,14 +2,15 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { ApiError } from '../errors.js'
 import { RequestLogEntrySchema } from '../inspector/log-entry.js'
-import type { RequestLog, RequestLogFilter } from '../inspector/request-log.js'
+import { REQUEST_PAGE, type RequestLog, type RequestLogFilter } from '../inspector/request-log.js'
 
 const ListQuery = Type.Object({
   merchant_id: Type.Optional(Type.String()),
   action: Type.Optional(Type.String()),
   order_id: Type.Optional(Type.String()),
   verdict: Type.Optional(Type.Union([Type.Literal('accepted'), Type.Literal('rejected')])),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 }))
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: REQUEST_PAGE.max, description: `entries per page (default ${REQUEST_PAGE.default}, at most ${REQUEST_PAGE.max})` })),
+  cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'the `next` of the previous page' }))
 })
 
 /** The request inspector as JSON (contract §4): every gateway call with its crypto story, newest first. */
@@ -19,12 +20,23 @@ export function registerSandboxRequests (app: FastifyInstance, requestLog: Reque
   app.get<{ Querystring: RequestLogFilter }>('/sandbox/api/requests', {
     config: { admin: 'api' },
     schema: {
-      summary: 'The request log: gateway calls, newest first, with decrypted data, canonical string, md5s, verdict and hints',
+      summary: 'The request log: gateway calls, newest first, a page at a time, with decrypted data, canonical string, md5s, verdict and hints',
       tags: ['control API'],
       querystring: ListQuery,
-      response: { 200: Type.Object({ size: Type.Integer({ description: 'REQUEST_LOG_SIZE' }), requests: Type.Array(Type.Ref(RequestLogEntrySchema)) }) }
+      response: {
+        200: Type.Object({
+          size: Type.Integer({ description: 'REQUEST_LOG_SIZE' }),
+          requests: Type.Array(Type.Ref(RequestLogEntrySchema)),
+          next: Type.Union([Type.String(), Type.Null()], { description: 'the cursor of the next (older) page; null on the last' }),
+          next_url: Type.Union([Type.String(), Type.Null()], { description: 'the next page, with the same filters' })
+        })
+      }
     }
-  }, async (request) => ({ size: requestLog.size, requests: requestLog.list(request.query) }))
+  }, async (request) => {
+    const page = requestLog.page(request.query)
+    const query = new URLSearchParams(Object.entries({ ...request.query, cursor: page.next ?? '' }).map(([k, v]): [string, string] => [k, String(v)]))
+    return { size: requestLog.size, ...page, next_url: page.next === null ? null : `/sandbox/api/requests?${query.toString()}` }
+  })
 
   app.get<{ Params: { id: string } }>('/sandbox/api/requests/:id', {
     config: { admin: 'api' },
