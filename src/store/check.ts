@@ -7,8 +7,10 @@ import { ORDER_STATUSES } from '../orders/order.js'
  */
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
 
-function firstProblem (value: Record<string, unknown>, checks: Record<string, (field: unknown) => boolean>): string | undefined {
-  for (const [name, ok] of Object.entries(checks)) {
+type Checks = Array<[string, (field: unknown) => boolean]>
+
+function firstProblem (value: Record<string, unknown>, checks: Checks): string | undefined {
+  for (const [name, ok] of checks) {
     if (!ok(value[name])) return `"${name}" is ${value[name] === undefined ? 'missing' : `invalid (${JSON.stringify(value[name])?.slice(0, 60)})`}`
   }
   return undefined
@@ -20,7 +22,7 @@ const cents = (field: unknown) => typeof field === 'string' && /^\d{1,18}$/.test
 const time = (field: unknown) => typeof field === 'string' && !Number.isNaN(Date.parse(field))
 const optional = (check: (field: unknown) => boolean) => (field: unknown) => field === undefined || check(field)
 
-const ORDER_CHECKS: Record<string, (field: unknown) => boolean> = {
+const ORDER_CHECKS: Checks = Object.entries({
   merchant_id: id,
   order_id: id,
   action: id,
@@ -42,9 +44,9 @@ const ORDER_CHECKS: Record<string, (field: unknown) => boolean> = {
   pay_at: optional(time),
   refund_amount: optional(cents),
   refunds: optional((field) => Array.isArray(field) && field.every((r) => isObject(r) && id(r.refund_id) && cents(r.amount)))
-}
+})
 
-const DELIVERY_CHECKS: Record<string, (field: unknown) => boolean> = {
+const DELIVERY_CHECKS: Checks = Object.entries({
   id,
   merchant_id: id,
   order_id: id,
@@ -54,7 +56,7 @@ const DELIVERY_CHECKS: Record<string, (field: unknown) => boolean> = {
   next_attempt_at: (field) => field === null || (typeof field === 'number' && Number.isFinite(field)),
   attempts: Array.isArray,
   created_at: time
-}
+})
 
 export function orderProblem (value: unknown): string | undefined {
   return isObject(value) ? firstProblem(value, ORDER_CHECKS) : 'is not an order object'

@@ -7,7 +7,7 @@ import type { Order } from '../orders/order.js'
 import { deliveryProblem, orderProblem } from './check.js'
 import { encode } from './encode.js'
 import { SnapshotFile, type Located } from './snapshot-file.js'
-import { keyOf, State, type Item, type StoreEvent } from './state.js'
+import { item, keyOf, State, type Item, type StoreEvent } from './state.js'
 
 /**
  * Start = read the snapshot, replay the journal. Anything unreadable stops the start with a message that names the
@@ -40,31 +40,44 @@ async function sizeOf (file: string): Promise<number | undefined> {
   }
 }
 
-/** Takes in parsed items, refusing the first broken or repeated one; `where(i)` names it in the message. */
+/**
+ * Takes items of the data file into the state one at a time, refusing the first broken or repeated one (`where`
+ * names it). Each parsed value is dropped at once: only its text stays, so loading needs little more memory than
+ * the result.
+ */
 class Intake {
-  readonly orders: Array<Item<Order>> = []
-  readonly callbacks: Array<Item<Delivery>> = []
-  private readonly seenOrders = new Set<string>()
-  private readonly seenCallbacks = new Set<string>()
+  constructor (private readonly state: State) {}
 
   order (value: unknown, where: string, text?: string): void {
     const problem = orderProblem(value)
     if (problem !== undefined) throw new StoreError(`${where}: an order ${problem}; ${MOVE_AWAY}`)
     const order = value as Order
-    const key = keyOf(order.merchant_id, order.order_id)
-    if (this.seenOrders.has(key)) throw new StoreError(`${where}: order ${order.order_id} of merchant ${order.merchant_id} is stored twice; ${MOVE_AWAY}`)
-    this.seenOrders.add(key)
-    this.orders.push({ value: order, json: text ?? encode(order) })
+    if (this.state.orders.has(keyOf(order.merchant_id, order.order_id))) throw new StoreError(`${where}: order ${order.order_id} of merchant ${order.merchant_id} is stored twice; ${MOVE_AWAY}`)
+    this.state.apply({ op: 'put', orders: [{ value: order, json: text ?? encode(order) }], callbacks: [] })
   }
 
   callback (value: unknown, where: string, text?: string): void {
     const problem = deliveryProblem(value)
     if (problem !== undefined) throw new StoreError(`${where}: a callback ${problem}; ${MOVE_AWAY}`)
     const delivery = value as Delivery
-    if (this.seenCallbacks.has(delivery.id)) throw new StoreError(`${where}: callback ${delivery.id} is stored twice; ${MOVE_AWAY}`)
-    this.seenCallbacks.add(delivery.id)
-    this.callbacks.push({ value: delivery, json: text ?? encode(delivery) })
+    if (this.state.deliveries.has(delivery.id)) throw new StoreError(`${where}: callback ${delivery.id} is stored twice; ${MOVE_AWAY}`)
+    this.state.apply({ op: 'put', orders: [], callbacks: [{ value: delivery, json: text ?? encode(delivery) }] })
   }
+}
+
+/** A journal line's items: checked like the data file's, but applied together (one change). */
+function checkedItems (line: { orders: unknown[], callbacks: unknown[] }, where: string): { orders: Array<Item<Order>>, callbacks: Array<Item<Delivery>> } {
+  const orders = line.orders.map((value) => {
+    const problem = orderProblem(value)
+    if (problem !== undefined) throw new StoreError(`${where}: an order ${problem}; the journal is left as it is: remove that line, or move the journal away to start from the data file alone`)
+    return item(value as Order)
+  })
+  const callbacks = line.callbacks.map((value) => {
+    const problem = deliveryProblem(value)
+    if (problem !== undefined) throw new StoreError(`${where}: a callback ${problem}; the journal is left as it is: remove that line, or move the journal away to start from the data file alone`)
+    return item(value as Delivery)
+  })
+  return { orders, callbacks }
 }
 
 function parseLine (item: Located, file: string): unknown {
@@ -74,9 +87,6 @@ function parseLine (item: Located, file: string): unknown {
     throw new StoreError(`${file}: line ${item.line} is not valid JSON (${(err as Error).message}); ${MOVE_AWAY}`)
   }
 }
-
-// eslint-disable-next-line no-control-regex
-const ASCII = /^[\x00-\x7f]*$/
 
 function checkMerchants (merchants: unknown, where: string): Merchant[] {
   const problem = merchantsProblem(merchants)
@@ -127,7 +137,7 @@ async function readOlder (location: string, raw: Record<string, unknown>, intake
 async function readSnapshot (location: string, state: State): Promise<{ seq: number, migratedFrom?: number } | undefined> {
   const read = await new SnapshotFile(location).read()
   if (read === null) return undefined
-  const intake = new Intake()
+  const intake = new Intake(state)
   let seq = 0
   let merchants: unknown = []
   let migratedFrom: number | undefined
@@ -137,8 +147,9 @@ async function readSnapshot (location: string, state: State): Promise<{ seq: num
     state.pruned = Number(header.pruned)
     if (!Number.isSafeInteger(seq) || seq < 0 || !Number.isSafeInteger(state.pruned)) throw new StoreError(`${location}: line 1 has no valid "seq" and "pruned"; ${MOVE_AWAY}`)
     merchants = sections.merchants.map((item) => parseLine(item, location))
-    for (const item of sections.orders) intake.order(parseLine(item, location), `${location}: line ${item.line}`, ASCII.test(item.text) ? item.text : undefined)
-    for (const item of sections.callbacks) intake.callback(parseLine(item, location), `${location}: line ${item.line}`, ASCII.test(item.text) ? item.text : undefined)
+    // The line itself is kept as the item's text: JSON as written (ASCII unless a person edited it).
+    for (const line of sections.orders) intake.order(parseLine(line, location), `${location}: line ${line.line}`, line.text)
+    for (const line of sections.callbacks) intake.callback(parseLine(line, location), `${location}: line ${line.line}`, line.text)
   } else {
     let raw: unknown
     try {
@@ -165,7 +176,6 @@ async function readSnapshot (location: string, state: State): Promise<{ seq: num
     }
   }
   state.apply({ op: 'merchants', put: checkMerchants(merchants, location), remove: [] })
-  state.apply({ op: 'put', orders: intake.orders, callbacks: intake.callbacks })
   return { seq, migratedFrom }
 }
 
@@ -183,11 +193,8 @@ function readEvent (text: string, where: string): { seq: number, event: StoreEve
   if (!isObject(raw) || !Number.isSafeInteger(raw.seq)) return fail('is not a journal entry (no "seq")')
   const line = raw as Record<string, unknown> & { seq: number }
   if (line.op === 'put') {
-    const intake = new Intake()
     if (!Array.isArray(line.orders) || !Array.isArray(line.callbacks)) return fail('has no "orders" and "callbacks" arrays')
-    line.orders.forEach((order) => intake.order(order, where))
-    line.callbacks.forEach((delivery) => intake.callback(delivery, where))
-    return { seq: line.seq, event: { op: 'put', orders: intake.orders, callbacks: intake.callbacks } }
+    return { seq: line.seq, event: { op: 'put', ...checkedItems({ orders: line.orders, callbacks: line.callbacks }, where) } }
   }
   if (line.op === 'forget') {
     const orders = line.orders

@@ -39,19 +39,24 @@ export type ReadSnapshot =
   | { layout: 'lines', header: Record<string, unknown>, sections: Record<typeof SECTIONS[number], Located[]> }
   | { layout: 'other', text: string }
 
-/** Reads a file line by line without holding it as one string. */
-async function * lines (file: string): AsyncGenerator<string> {
-  let rest = ''
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-    const text = rest + (chunk as string)
+/**
+ * Reads a file a megabyte at a time and hands out its lines, a chunk's worth per call. Each line is decoded on its
+ * own, so it is a string of its own size (a slice of a larger string would keep all of it alive).
+ */
+async function * lines (file: string): AsyncGenerator<string[]> {
+  let rest = Buffer.alloc(0)
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    const bytes = rest.length === 0 ? chunk as Buffer : Buffer.concat([rest, chunk as Buffer])
+    const found: string[] = []
     let start = 0
-    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-      yield text.slice(start, end)
+    for (let end = bytes.indexOf(10, start); end >= 0; end = bytes.indexOf(10, start)) {
+      found.push(bytes.toString('utf8', start, end))
       start = end + 1
     }
-    rest = text.slice(start)
+    rest = Buffer.from(bytes.subarray(start))
+    yield found
   }
-  if (rest !== '') yield rest
+  if (rest.length > 0) yield [rest.toString('utf8')]
 }
 
 const HEADER = /^\{"schema":3,.*,$/
@@ -70,24 +75,26 @@ export class SnapshotFile {
     let closed = false
     let n = 0
     try {
-      for await (const text of lines(this.file)) {
-        n += 1
-        if (closed) {
-          if (text.trim() !== '') return { layout: 'other', text: await readAll(this.file) }
-        } else if (n === 1) {
-          if (!HEADER.test(text)) return { layout: 'other', text: await readAll(this.file) }
-          header = JSON.parse(`${text.slice(0, -1)}}`) as Record<string, unknown>
-        } else if (current === undefined) {
-          const start = /^"(merchants|orders|callbacks)":\[$/.exec(text)
-          if (start === null) return { layout: 'other', text: await readAll(this.file) }
-          current = sections[start[1] as typeof SECTIONS[number]]
-        } else if (text.trim() === '') {
-          // A blank line inside a section (a hand edit) is nothing.
-        } else if (text === '],' || text === ']}') {
-          current = undefined
-          closed = text === ']}'
-        } else {
-          current.push({ text: text.endsWith(',') ? text.slice(0, -1) : text, line: n })
+      for await (const batch of lines(this.file)) {
+        for (const text of batch) {
+          n += 1
+          if (closed) {
+            if (text.trim() !== '') return { layout: 'other', text: await readAll(this.file) }
+          } else if (n === 1) {
+            if (!HEADER.test(text)) return { layout: 'other', text: await readAll(this.file) }
+            header = JSON.parse(`${text.slice(0, -1)}}`) as Record<string, unknown>
+          } else if (current === undefined) {
+            const start = /^"(merchants|orders|callbacks)":\[$/.exec(text)
+            if (start === null) return { layout: 'other', text: await readAll(this.file) }
+            current = sections[start[1] as typeof SECTIONS[number]]
+          } else if (text.trim() === '') {
+            // A blank line inside a section (a hand edit) is nothing.
+          } else if (text === '],' || text === ']}') {
+            current = undefined
+            closed = text === ']}'
+          } else {
+            current.push({ text: text.endsWith(',') ? text.slice(0, -1) : text, line: n })
+          }
         }
       }
     } catch (err) {
@@ -124,6 +131,6 @@ export class SnapshotFile {
 
 async function readAll (file: string): Promise<string> {
   const parts: string[] = []
-  for await (const text of lines(file)) parts.push(text)
+  for await (const batch of lines(file)) parts.push(...batch)
   return parts.join('\n')
 }
