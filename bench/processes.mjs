@@ -69,12 +69,12 @@ export function memoryOf (pid) {
  * Spawns `node <script>` on a free port and waits for `GET /healthz` to answer 200. `readyMs` is the time from
  * just before the spawn to that first 200: Node's own start, imports, config, fixtures, loading the store, listening.
  */
-export async function startProcess (script, env = {}, { readyTimeoutMs = 120_000 } = {}) {
+export async function startProcess (script, env = {}, { readyTimeoutMs = 120_000, nodeArgs = [] } = {}) {
   if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npm run build\` first (npm run bench does)`)
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const t0 = performance.now()
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd: ROOT,
     env: childEnv({ PORT: String(port), HOST: '127.0.0.1', ...env }),
     stdio: ['ignore', 'pipe', 'pipe']
@@ -118,9 +118,9 @@ export async function startProcess (script, env = {}, { readyTimeoutMs = 120_000
   }
 }
 
-/** The real sandbox, `node dist/server.js`, on `dbFile`, logging warnings only. */
-export function startSandbox (dbFile, env = {}) {
-  return startProcess(SERVER, { DB_FILE: dbFile, LOG_LEVEL: 'warn', ...env })
+/** The real sandbox, `node dist/server.js`, on `dbFile`, logging warnings only; `options` as {@link startProcess}'s. */
+export function startSandbox (dbFile, env = {}, options = {}) {
+  return startProcess(SERVER, { DB_FILE: dbFile, LOG_LEVEL: 'warn', ...env }, options)
 }
 
 /** Runs a script to its end; resolves with its stdout, rejects with its output when it fails. */
