@@ -6,7 +6,7 @@ import { createServer } from 'node:http'
 import { open } from '../dist/crypto/index.js'
 import { activePayBody, MERCHANT } from './envelopes.mjs'
 
-const NOTIFICATION_HEADER = 'x-ottpay-sandbox-notification-id'
+export const NOTIFICATION_HEADER = 'x-ottpay-sandbox-notification-id'
 
 /** A merchant endpoint that answers 200 SUCCESS and counts each distinct, verifiable notification. */
 async function startReceiver (expected) {
@@ -49,31 +49,43 @@ async function inBatches (items, size, run) {
   return results
 }
 
-const timeout = (ms) => new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref())
+/** Resolves with undefined after `ms`: raced against what may never come. */
+export const timeout = (ms) => new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref())
+
+/** Creates an ACTIVEPAY order of `merchant` for each id (50 at a time), calling back to `callbackUrl`. */
+export async function createOrders (url, ids, callbackUrl, merchant, phase) {
+  const created = await inBatches(ids, 50, async (id, i) => {
+    const res = await fetch(`${url}/processV2`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: activePayBody(id, callbackUrl, i, merchant) })
+    return (await res.json()).rsp_code === 'SUCCESS'
+  })
+  const notCreated = created.filter((ok) => !ok).length
+  if (notCreated > 0) throw new Error(`${phase}: ${notCreated} of ${ids.length} orders were not created`)
+}
+
+/** Pays an order through the control API (which fires its callback); true when the sandbox says 200. */
+export async function payOrder (url, id, merchant) {
+  const res = await fetch(`${url}/sandbox/api/orders/${id}/pay?merchant_id=${merchant.id}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}'
+  })
+  await res.arrayBuffer()
+  return res.status === 200
+}
 
 export async function callbackBurst ({ url, count, waitMs = 30_000 }) {
   const ids = Array.from({ length: count }, (_, i) => 'CBBURST' + String(i).padStart(8, '0'))
   const receiver = await startReceiver(new Set(ids))
   try {
-    // The orders first, 50 at a time: only the paying is measured.
-    const created = await inBatches(ids, 50, async (id, i) => {
-      const res = await fetch(`${url}/processV2`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: activePayBody(id, receiver.url, i) })
-      return (await res.json()).rsp_code === 'SUCCESS'
-    })
-    const notCreated = created.filter((ok) => !ok).length
-    if (notCreated > 0) throw new Error(`phase (d): ${notCreated} of ${count} orders were not created`)
+    // The orders first: only the paying is measured.
+    await createOrders(url, ids, receiver.url, MERCHANT, 'phase (d)')
 
     const t0 = performance.now()
     let paysAnsweredAt = t0
     const paid = await Promise.all(ids.map(async (id) => {
-      const res = await fetch(`${url}/sandbox/api/orders/${id}/pay?merchant_id=${MERCHANT.id}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: '{}'
-      })
-      await res.arrayBuffer()
+      const ok = await payOrder(url, id, MERCHANT)
       paysAnsweredAt = Math.max(paysAnsweredAt, performance.now())
-      return res.status === 200
+      return ok
     }))
     const lastAt = await Promise.race([receiver.allArrived, timeout(waitMs)])
     return {

@@ -2,22 +2,24 @@ import { seal } from '../dist/crypto/index.js'
 
 /** The fixture merchant every phase uses (fixtures/merchants.json). */
 export const MERCHANT = { id: 'QC00005496', key: 'SANDBOXKEY000001', operator: '0000020156' }
+/** A second fixture merchant: in phase (f), the one whose receiver is healthy. */
+export const OTHER_MERCHANT = { id: 'AB00000004', key: 'FAKE-SIGN-KEY-USD-0004', operator: '0000000005' }
 
 const WALLETS = ['WECHATPAY', 'ALIPAY', 'UNIONPAY']
 
 /** An amount in cents that ends in 0, so no magic outcome (ending 01–05) changes what the order does. */
 const amountOf = (i) => String(1000 + (i % 90) * 10)
 
-/** A sealed ACTIVEPAY request body for a new order, as a merchant's client sends it. */
-export function activePayBody (orderId, callbackUrl, i = 0) {
+/** A sealed ACTIVEPAY request body for a new order of `merchant`, as a merchant's client sends it. */
+export function activePayBody (orderId, callbackUrl, i = 0, merchant = MERCHANT) {
   const data = {
     order_id: orderId,
-    operator_id: MERCHANT.operator,
+    operator_id: merchant.operator,
     amount: amountOf(i),
     biz_type: WALLETS[i % WALLETS.length],
     call_back_url: callbackUrl
   }
-  return JSON.stringify({ action: 'ACTIVEPAY', version: '1.0', merchant_id: MERCHANT.id, ...seal(data, MERCHANT.key) })
+  return JSON.stringify({ action: 'ACTIVEPAY', version: '1.0', merchant_id: merchant.id, ...seal(data, merchant.key) })
 }
 
 /**

@@ -39,11 +39,12 @@ function merchantOf (i) {
 
 /**
  * What became of the order, in the proportions a CI history has: most paid, some expired or declined, a few
- * refunded, and a few still open (only recent ones: an open order older than ORDER_EXPIRY would have expired).
+ * refunded, and a few still open when `mixOpen` (only recent ones: an open order older than ORDER_EXPIRY would
+ * have expired).
  */
-function fateOf (i, ageMs) {
+function fateOf (i, ageMs, mixOpen) {
   const slot = i * 37 % 100
-  if (slot < 2) return ageMs < 90 * MINUTE ? 'init' : 'notpay'
+  if (slot < 2) return mixOpen && ageMs < 90 * MINUTE ? 'init' : 'notpay'
   if (slot < 14) return 'notpay'
   if (slot < 22) return 'fail'
   if (slot < 27) return 'refunded'
@@ -79,11 +80,28 @@ function deliveryFor (order, i, at, kind) {
 }
 
 /**
+ * Whether the i-th order is open when `openShare` of them are: of `count` orders, `Math.floor(count * openShare)`
+ * are, spread evenly through the history (every other order at 0.5).
+ */
+export function isOpen (i, openShare) {
+  // The epsilon keeps a share such as 50000 / 100000 from losing its last order to rounding.
+  return Math.floor((i + 1) * openShare + 1e-9) > Math.floor(i * openShare + 1e-9)
+}
+
+/**
  * The i-th of `count` seeded orders (oldest first), with its callback delivery when one was sent.
  * `now` is the bench's start: the newest order is 5 minutes old.
+ *
+ * `openShare` (phase (e)): that share of the orders is open (`init`, no callback), created within the hour before
+ * `now` so that none expires (ORDER_EXPIRY, 2 h by default) while the bench runs and, with AUTOPAY_AFTER off, none
+ * is paid: each one sits in the scheduler's queue. The other orders are then all closed. Without it, a few recent
+ * orders are open, as in a CI history.
  */
-export function seededOrder (i, count, now) {
-  const created = now - 5 * MINUTE - Math.round((count - 1 - i) * SPAN_MS / Math.max(count, 1))
+export function seededOrder (i, count, now, { openShare } = {}) {
+  const open = openShare !== undefined && isOpen(i, openShare)
+  const created = open
+    ? now - 5 * MINUTE - (i * 7919 % 3600) * 1000
+    : now - 5 * MINUTE - Math.round((count - 1 - i) * SPAN_MS / Math.max(count, 1))
   const merchant = merchantOf(i)
   const wallet = WALLETS[i % WALLETS.length]
   const orderId = 'SEED' + digits(i, 20)
@@ -117,7 +135,7 @@ export function seededOrder (i, count, now) {
     request,
     response: { bizpay_order_id: bizpay, code_url: codeUrl, order_id: orderId }
   }
-  const fate = fateOf(i, now - created)
+  const fate = open ? 'init' : fateOf(i, now - created, openShare === undefined)
   const settled = created + (1 + i % 5) * MINUTE
   const move = (at, status, reason) => {
     order.status = status
