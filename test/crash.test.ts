@@ -63,6 +63,9 @@ t.test('SIGKILL under concurrent creates, pays, refunds and a reset: every ackno
   const paid: string[] = []
   const refunded: string[] = []
   let resetDone = false
+  // The next order to pay and the next paid order to refund (whether or not that request gets an answer).
+  let toPay = 0
+  let toRefund = 0
   let answered = 0
   let next = 0
   let killed = false
@@ -83,16 +86,14 @@ t.test('SIGKILL under concurrent creates, pays, refunds and a reset: every ackno
         if (n === 100) {
           const res = await post(`${first.url}/sandbox/api/reset?merchant_id=${SHOP.merchant_id}`, {})
           if (note(res.status === 200) === true) resetDone = true
-        } else if (n % 4 === 1 && created.length > paid.length) {
-          const id = created[paid.length]!
-          paid.push(id)
+        } else if (n % 4 === 1 && created.length > toPay) {
+          const id = created[toPay++]!
           const res = await post(`${first.url}/sandbox/api/orders/${id}/pay?merchant_id=${TEA.merchant_id}`, {})
-          if (note(res.status === 200) !== true) paid.splice(paid.indexOf(id), 1)
-        } else if (n % 4 === 2 && paid.length > refunded.length + 5) {
-          const id = paid[refunded.length]!
-          refunded.push(id)
+          if (note(res.status === 200) === true) paid.push(id)
+        } else if (n % 4 === 2 && paid.length > toRefund + 5) {
+          const id = paid[toRefund++]!
           const code = await gateway(first.url, 'REFUND', { ori_order_id: id, order_id: `R${id}`, refund_amt: '40' })
-          if (note(code === 'SUCCESS') !== true) refunded.splice(refunded.indexOf(id), 1)
+          if (note(code === 'SUCCESS') === true) refunded.push(id)
         } else {
           const id = `K${String(n).padStart(4, '0')}`
           if (note(await activePay(first.url, id) === 'SUCCESS') === true) created.push(id)
