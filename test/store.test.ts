@@ -195,7 +195,6 @@ t.test('compaction writes a snapshot, starts the journal anew, and prunes the ol
   await store.orders.insert(order('QC00000001', 'PEND'), [delivery('QC00000001', 'PEND', 'cb_pend')])
   // The journal passed its limit several times; the last compaction may have begun before the last inserts.
   await store.compact()
-  await store.close()
   const stats = store.stats()
   t.ok(stats.compactions >= 1, `${stats.compactions} compactions`)
   t.ok(stats.pruned > 0)
@@ -206,6 +205,9 @@ t.test('compaction writes a snapshot, starts the journal anew, and prunes the ol
   t.ok(first === '' || JSON.parse(first).seq > 1, 'the journal was started anew: its first lines are in the snapshot')
   const again = await createStore(file)
   t.same(ids(again.orders.page({ limit: 1000 }).items), ids(store.orders.page({ limit: 1000 }).items), 'snapshot + journal = memory')
+  t.same(again.orders.page({ limit: 1000 }).items, store.orders.page({ limit: 1000 }).items, 'every field read back from the new snapshot')
+  await store.close()
+  t.throws(() => store.orders.find('QC00000001', 'OPEN0'), StoreError, 'a closed store says so')
   t.equal(again.stats().pruned, stats.pruned)
   const snapshot = JSON.parse(readFileSync(file, 'utf8'))
   t.equal(snapshot.schema, 3)

@@ -3,12 +3,13 @@ import { dirname } from 'node:path'
 import { Low } from 'lowdb'
 import type { Delivery } from '../callbacks/delivery.js'
 import type { Order } from '../orders/order.js'
+import { StoreError } from '../errors.js'
 import { encode } from './encode.js'
 import { createGate } from './gate.js'
 import { openJournal, type OpenFile, type SyncMode } from './journal.js'
 import { journalOf, load, type Loaded } from './load.js'
-import { SnapshotFile, type Snapshot } from './snapshot-file.js'
-import { item, keyOf, State, type OrderRow, type StoreEvent } from './state.js'
+import { openSpotReader, SnapshotFile, spotsOf, type Snapshot, type SpotReader } from './snapshot-file.js'
+import { item, keyOf, State, type Captured, type OrderRow, type StoreEvent } from './state.js'
 import { GoneError, IdTakenError, type ChangeListener, type OrderQuery, type Store, type StoreReset } from './types.js'
 
 export * from './types.js'
@@ -33,7 +34,8 @@ const PAGE_LIMIT = 1000
 /** A journal line: the change with its sequence number; orders and callbacks travel as their encoded text. */
 function eventLine (seq: number, event: StoreEvent): string {
   if (event.op !== 'put') return encode({ seq, ...event })
-  return `{"seq":${seq},"op":"put","orders":[${event.orders.map((o) => o.json).join(',')}],"callbacks":[${event.callbacks.map((d) => d.json).join(',')}]}`
+  // A change's items are always new text (see `item`), never a place in the snapshot.
+  return `{"seq":${seq},"op":"put","orders":[${event.orders.map((o) => o.json as string).join(',')}],"callbacks":[${event.callbacks.map((d) => d.json as string).join(',')}]}`
 }
 
 /**
@@ -50,28 +52,54 @@ export async function createStore (location: string, options: StoreOptions = {})
   const sync = options.sync ?? 'none'
   if (!memory) await mkdir(dirname(location), { recursive: true })
   const loaded: Loaded = memory
-    ? { state: new State(), seq: 0, warnings: [], migratedFrom: undefined, fresh: false }
+    ? { state: new State(), seq: 0, warnings: [], migratedFrom: undefined, fresh: false, spots: false }
     : await load(location)
   const { state } = loaded
-  const db = memory ? undefined : new Low<Snapshot>(new SnapshotFile(location) as never, emptySnapshot())
+  // Rows loaded from the snapshot's lines point into it: it stays open for reading them.
+  let reader: SpotReader | undefined = loaded.spots ? openSpotReader(location) : undefined
+  if (reader !== undefined) state.readSpot = reader.read
+  const db = memory ? undefined : new Low<Snapshot>(new SnapshotFile(location, (json) => state.text(json)) as never, emptySnapshot())
   let seq = loaded.seq
   let applied = loaded.seq
 
+  /** What a compaction writes: everything applied so far, and the rows it came from. */
+  function capture (): { snapshot: Snapshot, captured: Captured } {
+    const captured = state.capture()
+    const snapshot: Snapshot = {
+      schema: 3,
+      seq: applied,
+      pruned: state.pruned,
+      merchants: captured.merchants,
+      orders: captured.orders.map((o) => o.json),
+      callbacks: captured.callbacks.map((d) => d.json)
+    }
+    return { snapshot, captured }
+  }
   async function writeSnapshot (snapshot: Snapshot): Promise<void> {
     if (db === undefined) return
     db.data = snapshot
     await db.write()
   }
-  const capture = (): Snapshot => ({ schema: 3, seq: applied, pruned: state.pruned, ...state.lines() })
+  /** Once a snapshot is written, the captured rows read their text from it instead of memory (or the old file). */
+  function rebase ({ snapshot, captured }: ReturnType<typeof capture>): void {
+    if (memory) return
+    const next = openSpotReader(location)
+    const spots = spotsOf(snapshot)
+    state.rebase(captured, spots.orders, spots.callbacks, next.read)
+    reader?.close()
+    reader = next
+  }
 
   if (loaded.migratedFrom !== undefined) {
     const kept = `${location}.schema-${loaded.migratedFrom}.bak`
     await copyFile(location, kept)
-    await writeSnapshot(capture())
+    const written = capture()
+    await writeSnapshot(written.snapshot)
+    rebase(written)
     loaded.warnings.push(`${location}: a data file of schema ${loaded.migratedFrom} was moved to the journal store (schema 3); the old file is kept as ${kept}${loaded.migratedFrom === 2 ? ` and the segment folder ${location}.d is no longer read` : ''}: remove them once you no longer need them`)
   } else if (loaded.fresh) {
     // A journal never stands without its snapshot: a missing data file beside a journal is then always a mistake.
-    await writeSnapshot(capture())
+    await writeSnapshot(capture().snapshot)
   }
   for (const message of loaded.warnings) warn(message)
 
@@ -109,9 +137,12 @@ export async function createStore (location: string, options: StoreOptions = {})
   /** Retention, then a new snapshot of everything applied, then a journal that holds only what came after it. */
   async function compact (): Promise<void> {
     if (retention > 0 && state.orders.size > retention) await prune(state.orders.size - retention)
-    const { snapshot, offset } = await journal.between(() => ({ snapshot: capture(), offset: journal.size() }))
-    await writeSnapshot(snapshot)
-    await journal.between(() => journal.dropBefore(offset))
+    const { written, offset } = await journal.between(() => ({ written: capture(), offset: journal.size() }))
+    await writeSnapshot(written.snapshot)
+    await journal.between(async () => {
+      rebase(written)
+      await journal.dropBefore(offset)
+    })
     compactions += 1
   }
 
@@ -239,6 +270,9 @@ export async function createStore (location: string, options: StoreOptions = {})
     async close () {
       await compaction
       await journal.close()
+      reader?.close()
+      reader = undefined
+      state.readSpot = () => { throw new StoreError(`${location}: the store is closed`) }
     }
   }
 }

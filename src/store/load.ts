@@ -7,7 +7,7 @@ import type { Order } from '../orders/order.js'
 import { deliveryProblem, orderProblem } from './check.js'
 import { encode } from './encode.js'
 import { SnapshotFile, type Located } from './snapshot-file.js'
-import { item, keyOf, State, type Item, type StoreEvent } from './state.js'
+import { item, keyOf, State, type Item, type StoreEvent, type Text } from './state.js'
 
 /**
  * Start = read the snapshot, replay the journal. Anything unreadable stops the start with a message that names the
@@ -23,6 +23,8 @@ export interface Loaded {
   migratedFrom: number | undefined
   /** No snapshot yet: the store writes an empty one, so that a journal never stands without one. */
   fresh: boolean
+  /** Rows point at their lines in the snapshot (its line layout): the store reads them from there. */
+  spots: boolean
 }
 
 export const journalOf = (location: string): string => `${location}.journal`
@@ -48,7 +50,7 @@ async function sizeOf (file: string): Promise<number | undefined> {
 class Intake {
   constructor (private readonly state: State) {}
 
-  order (value: unknown, where: string, text?: string): void {
+  order (value: unknown, where: string, text?: Text): void {
     const problem = orderProblem(value)
     if (problem !== undefined) throw new StoreError(`${where}: an order ${problem}; ${MOVE_AWAY}`)
     const order = value as Order
@@ -56,7 +58,7 @@ class Intake {
     this.state.apply({ op: 'put', orders: [{ value: order, json: text ?? encode(order) }], callbacks: [] })
   }
 
-  callback (value: unknown, where: string, text?: string): void {
+  callback (value: unknown, where: string, text?: Text): void {
     const problem = deliveryProblem(value)
     if (problem !== undefined) throw new StoreError(`${where}: a callback ${problem}; ${MOVE_AWAY}`)
     const delivery = value as Delivery
@@ -134,23 +136,30 @@ async function readOlder (location: string, raw: Record<string, unknown>, intake
 }
 
 /** The snapshot: DB_FILE in its line layout, or any JSON a person made of it, or a data file of an older version. */
-async function readSnapshot (location: string, state: State): Promise<{ seq: number, migratedFrom?: number } | undefined> {
-  const read = await new SnapshotFile(location).read()
+async function readSnapshot (location: string): Promise<{ state: State, seq: number, migratedFrom?: number, spots: boolean } | undefined> {
+  let state = new State()
+  let intake = new Intake(state)
+  const lineMerchants: unknown[] = []
+  // Items are taken in as they are read. Memory keeps where each one is in the file, not its text: it is read
+  // again when needed.
+  const read = await new SnapshotFile(location).read((section, line) => {
+    const value = parseLine(line, location)
+    if (section === 'merchants') lineMerchants.push(value)
+    else if (section === 'orders') intake.order(value, `${location}: line ${line.line}`, line.spot)
+    else intake.callback(value, `${location}: line ${line.line}`, line.spot)
+  })
   if (read === null) return undefined
-  const intake = new Intake(state)
   let seq = 0
-  let merchants: unknown = []
+  let merchants: unknown = lineMerchants
   let migratedFrom: number | undefined
   if (read.layout === 'lines') {
-    const { header, sections } = read
-    seq = Number(header.seq)
-    state.pruned = Number(header.pruned)
+    seq = Number(read.header.seq)
+    state.pruned = Number(read.header.pruned)
     if (!Number.isSafeInteger(seq) || seq < 0 || !Number.isSafeInteger(state.pruned)) throw new StoreError(`${location}: line 1 has no valid "seq" and "pruned"; ${MOVE_AWAY}`)
-    merchants = sections.merchants.map((item) => parseLine(item, location))
-    // The line itself is kept as the item's text: JSON as written (ASCII unless a person edited it).
-    for (const line of sections.orders) intake.order(parseLine(line, location), `${location}: line ${line.line}`, line.text)
-    for (const line of sections.callbacks) intake.callback(parseLine(line, location), `${location}: line ${line.line}`, line.text)
   } else {
+    // Not the line layout after all: what was taken in so far is forgotten, the whole text is read as JSON.
+    state = new State()
+    intake = new Intake(state)
     let raw: unknown
     try {
       raw = JSON.parse(read.text)
@@ -176,7 +185,7 @@ async function readSnapshot (location: string, state: State): Promise<{ seq: num
     }
   }
   state.apply({ op: 'merchants', put: checkMerchants(merchants, location), remove: [] })
-  return { seq, migratedFrom }
+  return { state, seq, migratedFrom, spots: read.layout === 'lines' }
 }
 
 /** One journal line, checked: a change the store wrote. */
@@ -247,11 +256,11 @@ async function replay (file: string, state: State, after: number, warnings: stri
 }
 
 export async function load (location: string): Promise<Loaded> {
-  const state = new State()
   const warnings: string[] = []
   const journal = journalOf(location)
-  const snapshot = await readSnapshot(location, state)
+  const snapshot = await readSnapshot(location)
   if (snapshot === undefined) {
+    const state = new State()
     if ((await sizeOf(journal) ?? 0) > 0) {
       throw new StoreError(`${location}: is missing, but its journal ${journal} is there; restore the data file, or move the journal away to start empty`)
     }
@@ -259,8 +268,9 @@ export async function load (location: string): Promise<Loaded> {
     if (segments.length > 0) {
       throw new StoreError(`${location}: is missing, but ${segmentDirOf(location)} holds ${segments.length} files of an older sandbox; restore the data file, or move that folder away to start empty`)
     }
-    return { state, seq: 0, warnings, migratedFrom: undefined, fresh: true }
+    return { state, seq: 0, warnings, migratedFrom: undefined, fresh: true, spots: false }
   }
+  const { state } = snapshot
   const seq = await replay(journal, state, snapshot.seq, warnings)
-  return { state, seq, warnings, migratedFrom: snapshot.migratedFrom, fresh: false }
+  return { state, seq, warnings, migratedFrom: snapshot.migratedFrom, fresh: false, spots: snapshot.spots }
 }

@@ -5,15 +5,27 @@ import { encode } from './encode.js'
 import type { Page, StoreReset } from './types.js'
 
 /**
- * The in-memory state: every order and delivery kept as its encoded JSON text (a fraction of the memory of the
- * parsed objects, and a read is a fresh copy) beside a few indexed fields. Nothing here does I/O: the store changes
- * it only by {@link State.apply}, with an event that is already durable.
+ * The in-memory state: a few indexed fields of every order and delivery, and where its JSON text is: in memory (a
+ * change since the snapshot) or a place in the snapshot file, read when needed. A read parses a fresh copy. The
+ * store changes the state only by {@link State.apply}, with an event that is already durable.
  */
 
-/** A stored value with its encoded text: what the journal and the snapshot write, and what memory keeps. */
+/** A value's text in the snapshot file: its bytes, read on demand. */
+export interface Spot {
+  offset: number
+  length: number
+}
+
+/** Where a stored value's JSON text is. */
+export type Text = string | Spot
+
+/** Reads the text at a spot of the current snapshot file. */
+export type ReadSpot = (spot: Spot) => string
+
+/** A stored value with its encoded text: what the journal and the snapshot write. */
 export interface Item<T> {
   value: T
-  json: string
+  json: Text
 }
 
 export const item = <T>(value: T): Item<T> => ({ value, json: encode(value) })
@@ -27,7 +39,7 @@ export type StoreEvent =
 export interface OrderRow {
   /** Insertion number: the order of the timeline, and the paging cursor. */
   n: number
-  json: string
+  json: Text
   merchant_id: string
   order_id: string
   action: string
@@ -37,7 +49,7 @@ export interface OrderRow {
 }
 
 interface DeliveryRow {
-  json: string
+  json: Text
   merchant_id: string
   order_id: string
   status: Delivery['status']
@@ -45,7 +57,16 @@ interface DeliveryRow {
 
 export const keyOf = (merchantId: string, id: string): string => `${merchantId}\u0000${id}`
 
+/** What a compaction captured: each row as it was, with its text, to be pointed at the new snapshot once written. */
+export interface Captured {
+  merchants: string[]
+  orders: Array<{ key: string, row: OrderRow, json: Text }>
+  callbacks: Array<{ key: string, row: DeliveryRow, json: Text }>
+}
+
 export class State {
+  /** Reads spots of the snapshot the rows point at (swapped by {@link State.rebase}). */
+  readSpot: ReadSpot = () => { throw new Error('no snapshot file to read from') }
   readonly orders = new Map<string, OrderRow>()
   readonly deliveries = new Map<string, DeliveryRow>()
   readonly merchants = new Map<string, Merchant>()
@@ -58,9 +79,13 @@ export class State {
   private readonly byOrder = new Map<string, string[]>()
   pruned = 0
 
+  text (json: Text): string {
+    return typeof json === 'string' ? json : this.readSpot(json)
+  }
+
   order (key: string): Order | undefined {
     const row = this.orders.get(key)
-    return row === undefined ? undefined : JSON.parse(row.json) as Order
+    return row === undefined ? undefined : JSON.parse(this.text(row.json)) as Order
   }
 
   orderByToken (token: string): Order | undefined {
@@ -80,7 +105,7 @@ export class State {
 
   delivery (id: string): Delivery | undefined {
     const row = this.deliveries.get(id)
-    return row === undefined ? undefined : JSON.parse(row.json) as Delivery
+    return row === undefined ? undefined : JSON.parse(this.text(row.json)) as Delivery
   }
 
   deliveriesOf (orderKey: string): Delivery[] {
@@ -111,7 +136,7 @@ export class State {
       const row = key === undefined ? undefined : this.orders.get(key)
       if (row === undefined || !match(row)) continue
       if (items.length === limit) return { items, next: String(last) }
-      items.push(JSON.parse(row.json) as Order)
+      items.push(JSON.parse(this.text(row.json)) as Order)
       last = row.n
     }
     return { items, next: null }
@@ -218,13 +243,13 @@ export class State {
 
   pendingDeliveries (): Delivery[] {
     const found: Delivery[] = []
-    for (const row of this.deliveries.values()) if (row.status === 'pending') found.push(JSON.parse(row.json) as Delivery)
+    for (const row of this.deliveries.values()) if (row.status === 'pending') found.push(JSON.parse(this.text(row.json)) as Delivery)
     return found
   }
 
   withOrderId (orderId: string): Order[] {
     const found: Order[] = []
-    for (const row of this.orders.values()) if (row.order_id === orderId) found.push(JSON.parse(row.json) as Order)
+    for (const row of this.orders.values()) if (row.order_id === orderId) found.push(JSON.parse(this.text(row.json)) as Order)
     return found
   }
 
@@ -247,17 +272,30 @@ export class State {
     return { orders: { total: this.orders.size, by_status: byStatus }, refunds, callbacks }
   }
 
-  /** Everything, as the snapshot writes it: encoded lines, oldest order first. */
-  lines (): { merchants: string[], orders: string[], callbacks: string[] } {
-    const orders: string[] = []
+  /** Everything, as a compaction writes it: oldest order first. */
+  capture (): Captured {
+    const orders: Captured['orders'] = []
     for (const n of this.timeline) {
       const key = this.byN.get(n)
-      if (key !== undefined) orders.push(this.orders.get(key)!.json)
+      if (key !== undefined) {
+        const row = this.orders.get(key)!
+        orders.push({ key, row, json: row.json })
+      }
     }
     return {
       merchants: [...this.merchants.values()].map(encode),
       orders,
-      callbacks: [...this.deliveries.values()].map((row) => row.json)
+      callbacks: [...this.deliveries].map(([key, row]) => ({ key, row, json: row.json }))
     }
+  }
+
+  /**
+   * The captured rows' texts are now at these spots of a new snapshot, read by `read`. A row changed since the
+   * capture is a new row holding its own text: it keeps it.
+   */
+  rebase (captured: Captured, orderSpots: Spot[], callbackSpots: Spot[], read: ReadSpot): void {
+    captured.orders.forEach(({ key, row }, i) => { if (this.orders.get(key) === row) row.json = orderSpots[i]! })
+    captured.callbacks.forEach(({ key, row }, i) => { if (this.deliveries.get(key) === row) row.json = callbackSpots[i]! })
+    this.readSpot = read
   }
 }
