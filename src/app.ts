@@ -131,7 +131,9 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     concurrency: config.callbackConcurrency,
     concurrencyPerHost: config.callbackConcurrencyPerHost,
     faults,
-    allowlist: config.callbackAllowlist
+    allowlist: config.callbackAllowlist,
+    // Called only once the app runs, when `scheduler` exists.
+    onUnrecorded: (delivery) => { scheduler.retryCallback(delivery.id, clock.now() + 1000) }
   })
   const payments = createPayments({ store, clock, ids, merchants, outcomes, dispatcher })
   const scheduler = createScheduler({
@@ -203,6 +205,8 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', async () => {
     stopped = true
     clearTimeout(timer)
+    // A pass in flight finishes its writes before the store is closed after the app.
+    await scheduler.idle()
     await (dispatcherClosed ?? dispatcher.close())
   })
 

@@ -35,6 +35,10 @@ export interface Scheduler {
   tick(): Promise<void>
   /** The earliest time after `now` at which something falls due (an order event or a callback attempt). */
   nextDue(now: number): number | undefined
+  /** Tries a callback again at `at`: its attempt was made but could not be recorded (the store refused the write). */
+  retryCallback(id: string, at: number): void
+  /** Resolves when no pass is running (the app waits for it before the store closes). */
+  idle(): Promise<void>
 }
 
 /** What will happen to an open order, and when: it closes unpaid at `expireAt` unless paid at `pay.at` first. */
@@ -82,7 +86,10 @@ export function createPlanner (options: PlannerOptions): { plan(order: Order): P
   return { plan, momentsOf }
 }
 
-/** Queue keys: `o` + merchant + NUL + order id, or `c` + delivery id. */
+/**
+ * Queue keys: `o` + merchant + NUL + order id, `c` + delivery id, or `r` + either for a retry after a failed write
+ * (which stands for as long as the order is open or the callback pending, whatever its schedule says).
+ */
 type Key = string
 const orderKey = (order: { merchant_id: string, order_id: string }): Key => `o${order.merchant_id}\u0000${order.order_id}`
 const callbackKey = (id: string): Key => `c${id}`
@@ -124,6 +131,11 @@ export function createScheduler (options: SchedulerOptions): Scheduler {
 
   /** True while the entry still stands for something that falls due then (a later change may have moved it). */
   function stands (entry: Due<Key>): boolean {
+    if (entry.key.startsWith('r')) {
+      const key = entry.key.slice(1)
+      if (key.startsWith('c')) return store.callbacks.get(key.slice(1))?.status === 'pending'
+      return store.orders.find(...split(key))?.status === 'init'
+    }
     if (entry.key.startsWith('c')) {
       const delivery = store.callbacks.get(entry.key.slice(1))
       return delivery?.status === 'pending' && delivery.next_attempt_at === entry.at
@@ -143,7 +155,7 @@ export function createScheduler (options: SchedulerOptions): Scheduler {
       // The order moved on meanwhile (paid by its payer, removed by a reset): nothing left to do.
       if (err instanceof TransitionError) return
       options.log.error({ err, order: order.order_id }, 'scheduled payment event failed; tried again in a second')
-      schedule(now + 1000, entry.key)
+      schedule(now + 1000, `r${orderKey(order)}`)
     }
   }
 
@@ -154,12 +166,14 @@ export function createScheduler (options: SchedulerOptions): Scheduler {
     const now = clock.now()
     const due = dueNow.splice(0)
     for (let top = queue.peek(); top !== undefined && top.at <= now; top = queue.peek()) due.push(queue.pop()!)
-    const orders = due.filter((entry) => entry.key.startsWith('o'))
+    // A retry is run as what it retries.
+    const keys = due.map((entry) => ({ at: entry.at, key: entry.key.startsWith('r') ? entry.key.slice(1) : entry.key }))
+    const orders = keys.filter((entry) => entry.key.startsWith('o'))
     for (let at = 0; at < orders.length; at += BATCH) {
       await Promise.all(orders.slice(at, at + BATCH).map((entry) => runOrder(entry, now)))
     }
     const deliveries = new Map<string, Delivery>()
-    for (const entry of due) {
+    for (const entry of keys) {
       if (!entry.key.startsWith('c')) continue
       const delivery = store.callbacks.get(entry.key.slice(1))
       if (delivery?.status === 'pending' && delivery.next_attempt_at !== null && delivery.next_attempt_at <= now) deliveries.set(delivery.id, delivery)
@@ -172,6 +186,10 @@ export function createScheduler (options: SchedulerOptions): Scheduler {
       running = running.then(run, run)
       return running
     },
+    retryCallback (id, at) {
+      schedule(at, `r${callbackKey(id)}`)
+    },
+    idle: () => running,
     nextDue (now) {
       for (let top = queue.peek(); top !== undefined; top = queue.peek()) {
         if (!stands(top)) queue.pop()

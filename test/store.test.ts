@@ -177,8 +177,9 @@ t.test('a change that waited for a reset validates against what the reset left',
 t.test('runtime merchants are journaled, removed and cleared', async (t) => {
   const file = join(t.testdir(), 'sandbox.json')
   const store = await createStore(file)
-  await store.merchants.insert({ ...MERCHANT, merchant_id: 'RT00000001' })
-  await store.merchants.insert({ ...MERCHANT, merchant_id: 'RT00000002' })
+  await store.merchants.insert({ ...MERCHANT, merchant_id: 'RT00000001', mer_code: 'RTMERCODE0000001' })
+  await store.merchants.insert({ ...MERCHANT, merchant_id: 'RT00000002', mer_code: 'RTMERCODE0000002' })
+  await t.rejects(store.merchants.insert({ ...MERCHANT, merchant_id: 'RT00000003', mer_code: 'RTMERCODE0000002' }), /exists already/, 'a mer_code is one merchant\'s')
   t.same((await createStore(file)).merchants.list().map((m) => m.merchant_id), ['RT00000001', 'RT00000002'])
   t.equal(await store.merchants.remove('RT00000001'), true)
   t.equal(await store.merchants.remove('RT00000001'), false)

@@ -26,6 +26,8 @@ export interface DispatcherOptions {
   concurrencyPerHost?: number
   /** Armed faults (POST /sandbox/api/faults): callbacks delayed, duplicated or sent out of order. */
   faults?: FaultRegistry
+  /** An attempt was made but could not be recorded (the store refused the write): the delivery is tried again. */
+  onUnrecorded?: (delivery: Delivery) => void
   /** Hosts callbacks may go to (CALLBACK_ALLOWLIST); undefined: any. */
   allowlist?: readonly AllowedHost[]
 }
@@ -251,7 +253,9 @@ export function createDispatcher (options: DispatcherOptions): DeliveryEngine {
       log.info({ delivery: delivery.id, attempt: record.n, status: record.status, error: record.error }, saved === undefined ? 'callback attempt (its order was reset meanwhile)' : 'callback attempt')
       enqueue(await faults.sent(saved ?? delivery))
     } catch (err) {
-      log.error({ err, delivery: queued.id }, 'callback delivery failed unexpectedly')
+      log.error({ err, delivery: queued.id }, 'callback attempt could not be recorded; tried again in a second')
+      // Still pending in the store, but its queue entry is used up: without a new one it would wait for a restart.
+      options.onUnrecorded?.(queued)
     }
   }
 

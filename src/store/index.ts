@@ -4,6 +4,7 @@ import { Low } from 'lowdb'
 import type { Delivery } from '../callbacks/delivery.js'
 import type { Order } from '../orders/order.js'
 import { StoreError } from '../errors.js'
+import { deliveryProblem, orderProblem } from './check.js'
 import { encode } from './encode.js'
 import { createGate } from './gate.js'
 import { openJournal, type OpenFile, type SyncMode } from './journal.js'
@@ -108,10 +109,21 @@ export async function createStore (location: string, options: StoreOptions = {})
   const listeners: ChangeListener[] = []
   /** Ids of new orders and refunds being written: taken already, so two requests cannot both get one. */
   const reserved = new Set<string>()
-  let compaction: Promise<void> | undefined
-  let compactions = 0
+  const reservedMerchants = new Set<string>()
+  /** Compactions run one after another, never two at once (they share the temporary file and the journal). */
+  let compactions: Promise<void> = Promise.resolve()
+  let compacting = false
+  let compacted = 0
+  /** After a failed compaction the next waits until the journal has grown by the limit again. */
+  let compactAt = limit
 
   async function commit (event: StoreEvent): Promise<StoreReset> {
+    // What the store writes, it must be able to load: a change it could not read back is refused here.
+    if (event.op === 'put') {
+      const problem = event.orders.map((o) => orderProblem(o.value)).find((p) => p !== undefined) ??
+        event.callbacks.map((d) => deliveryProblem(d.value)).find((p) => p !== undefined)
+      if (problem !== undefined) throw new StoreError(`refused a change the store could not load again: ${problem}`)
+    }
     const n = ++seq
     let removed: StoreReset = { orders: 0, refunds: 0, callbacks: 0 }
     await journal.append(eventLine(n, event), () => {
@@ -122,16 +134,21 @@ export async function createStore (location: string, options: StoreOptions = {})
         : { orders: [], callbacks: [], forgot: event.op === 'forget' }
       for (const listener of listeners) listener(change)
     })
-    if (journal.size() >= limit && compaction === undefined) {
-      compaction = compact()
-        .catch((err: unknown) => { warn(`compaction failed, the journal keeps growing until the next one: ${(err as Error).message}`) })
-        .finally(() => { compaction = undefined })
+    if (journal.size() >= compactAt && !compacting) {
+      compacting = true
+      runCompaction()
+        .catch((err: unknown) => {
+          compactAt = journal.size() + limit
+          warn(`compaction failed, the journal keeps growing until the next one: ${(err as Error).message}`)
+        })
+        .finally(() => { compacting = false })
     }
     return removed
   }
-  const compactNow = async (): Promise<void> => {
-    await compaction
-    await compact()
+  function runCompaction (): Promise<void> {
+    const run = compactions.then(compact)
+    compactions = run.catch(() => undefined)
+    return run
   }
 
   /** Retention, then a new snapshot of everything applied, then a journal that holds only what came after it. */
@@ -143,7 +160,8 @@ export async function createStore (location: string, options: StoreOptions = {})
       rebase(written)
       await journal.dropBefore(offset)
     })
-    compactions += 1
+    compacted += 1
+    compactAt = limit
   }
 
   /** Forgets the `excess` oldest closed orders (not `init`, no callback pending), with their callbacks. */
@@ -232,8 +250,18 @@ export async function createStore (location: string, options: StoreOptions = {})
         return merchant === undefined ? undefined : structuredClone(merchant)
       },
       insert: (merchant) => gate.shared(async () => {
-        if (state.merchants.has(merchant.merchant_id)) throw new Error(`merchant ${merchant.merchant_id} exists already`)
-        await commit({ op: 'merchants', put: [structuredClone(merchant)], remove: [] })
+        // Reserved while written: a concurrent insert of the same id or merCode is refused, not a silent overwrite.
+        const keys = [`id\u0000${merchant.merchant_id}`, ...(merchant.mer_code === undefined ? [] : [`code\u0000${merchant.mer_code}`])]
+        const codeTaken = [...state.merchants.values()].some((m) => m.mer_code !== undefined && m.mer_code === merchant.mer_code)
+        if (state.merchants.has(merchant.merchant_id) || codeTaken || keys.some((key) => reservedMerchants.has(key))) {
+          throw new Error(`merchant ${merchant.merchant_id} (or its mer_code) exists already`)
+        }
+        for (const key of keys) reservedMerchants.add(key)
+        try {
+          await commit({ op: 'merchants', put: [structuredClone(merchant)], remove: [] })
+        } finally {
+          for (const key of keys) reservedMerchants.delete(key)
+        }
       }),
       remove: (merchantId) => gate.shared(async () => {
         if (!state.merchants.has(merchantId)) return false
@@ -258,7 +286,7 @@ export async function createStore (location: string, options: StoreOptions = {})
     stats: () => ({
       ...state.counts(),
       journal_bytes: journal.size(),
-      compactions,
+      compactions: compacted,
       retention_orders: retention > 0 ? retention : null,
       pruned: state.pruned,
       location,
@@ -266,9 +294,9 @@ export async function createStore (location: string, options: StoreOptions = {})
     }),
     location,
     warnings: loaded.warnings,
-    compact: compactNow,
+    compact: runCompaction,
     async close () {
-      await compaction
+      await compactions
       await journal.close()
       reader?.close()
       reader = undefined

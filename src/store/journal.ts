@@ -34,13 +34,21 @@ export async function openJournal (file: string | undefined, sync: SyncMode, ope
   let size = handle === undefined ? 0 : (await handle.stat()).size
   let queue: Entry[] = []
   let running = false
+  let closed = false
+  /** A failed write may have left part of a line that could not be cut off yet: nothing is written after it. */
+  let torn = false
   let idle: Promise<void> = Promise.resolve()
 
   async function write (text: string): Promise<void> {
+    if (closed) throw new StoreError(`${file ?? ':memory:'}: the store is closed; the change was not made`)
     // In memory too: the size decides when the retention policy runs.
     if (handle === undefined) {
       size += text.length
       return
+    }
+    if (torn) {
+      await handle.truncate(size).catch((err: unknown) => { throw new StoreError(`cannot write ${file}: a failed write left part of a line that cannot be cut off (${(err as Error).message})`, { cause: err }) })
+      torn = false
     }
     try {
       await handle.write(text)
@@ -48,7 +56,7 @@ export async function openJournal (file: string | undefined, sync: SyncMode, ope
       size += Buffer.byteLength(text)
     } catch (err) {
       // A partial line must not stay in front of the next one: cut the file back to what was written before.
-      await handle.truncate(size).catch(() => undefined)
+      await handle.truncate(size).catch(() => { torn = true })
       throw new StoreError(`cannot write ${file}: ${(err as Error).message}`, { cause: err })
     }
   }
@@ -74,8 +82,13 @@ export async function openJournal (file: string | undefined, sync: SyncMode, ope
         continue
       }
       for (const entry of batch) {
-        entry.apply()
-        entry.resolve()
+        try {
+          entry.apply()
+          entry.resolve()
+        } catch (err) {
+          // A bug in applying one change must not stop the others (nor the journal).
+          entry.reject(err)
+        }
       }
     }
   }
@@ -94,6 +107,10 @@ export async function openJournal (file: string | undefined, sync: SyncMode, ope
   return {
     append (line, apply) {
       return new Promise<void>((resolve, reject) => {
+        if (closed) {
+          reject(new StoreError(`${file ?? ':memory:'}: the store is closed; the change was not made`))
+          return
+        }
         queue.push({ line, apply, resolve, reject })
         kick()
       })
@@ -113,14 +130,23 @@ export async function openJournal (file: string | undefined, sync: SyncMode, ope
       const tail = (await readFile(file)).subarray(offset)
       const next = `${file}.tmp`
       await writeFile(next, tail, { flush: true })
-      await rename(next, file)
-      await handle.close()
-      handle = await openFile(file, 'a')
+      // Opened before the rename: if it cannot be opened, the old journal stays in place and in use.
+      const opened = await openFile(next, 'a')
+      try {
+        await rename(next, file)
+      } catch (err) {
+        await opened.close()
+        throw err
+      }
+      const old = handle
+      handle = opened
       size = tail.length
+      await old.close().catch(() => undefined)
     },
     async close () {
       // eslint-disable-next-line no-unmodified-loop-condition -- entries may arrive while it waits
       while (running || queue.length > 0) await idle
+      closed = true
       await handle?.close()
       handle = undefined
       queue = []

@@ -176,6 +176,7 @@ async function readSnapshot (location: string): Promise<{ state: State, seq: num
     if (raw.schema === 3) {
       seq = Number(raw.seq ?? 0)
       state.pruned = Number(raw.pruned ?? 0)
+      if (!Number.isSafeInteger(seq) || seq < 0 || !Number.isSafeInteger(state.pruned) || state.pruned < 0) throw new StoreError(`${location}: has no valid "seq" and "pruned"; ${MOVE_AWAY}`)
       ;(raw.orders as unknown[]).forEach((order, i) => intake.order(order, `${location}: orders[${i}]`))
       if (raw.callbacks !== undefined && !Array.isArray(raw.callbacks)) throw new StoreError(`${location}: "callbacks" is not an array; ${MOVE_AWAY}`)
       ;((raw.callbacks ?? []) as unknown[]).forEach((delivery, i) => intake.callback(delivery, `${location}: callbacks[${i}]`))
