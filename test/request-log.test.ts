@@ -340,7 +340,7 @@ t.test('REQUEST_LOG_SIZE bounds the log: the newest entries, newest first', asyn
     const answer = await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData()))
     t.equal(answer.body.rsp_code, 'SUCCESS', 'the gateway still answers')
     await post(app, 'not json')
-    t.same(await requests(app), { size: 0, requests: [] })
+    t.same(await requests(app), { size: 0, requests: [], next: null, next_url: null })
     t.equal((await app.inject('/sandbox/api/requests/req_1')).statusCode, 404)
   })
 
