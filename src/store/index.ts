@@ -297,6 +297,10 @@ export async function createStore (location: string, options: StoreOptions = {})
     compact: runCompaction,
     async close () {
       await compactions
+      // A last snapshot, so that the next start reads it alone and replays nothing (a crash leaves the journal).
+      if (!memory && journal.size() > 0) {
+        await runCompaction().catch((err: unknown) => { warn(`the last compaction failed; the next start replays the journal: ${(err as Error).message}`) })
+      }
       await journal.close()
       reader?.close()
       reader = undefined

@@ -30,7 +30,10 @@ export interface Store {
    * store does it by itself when the journal passes its limit.
    */
   compact(): Promise<void>
-  /** Waits for every write in flight and the compaction, then closes the journal. */
+  /**
+   * Waits for every write in flight and the compaction, writes a last snapshot when the journal holds anything (the
+   * next start then replays nothing), then closes the journal.
+   */
   close(): Promise<void>
 }
 
