@@ -77,10 +77,10 @@ const CAUSES = {
   \`writev\` answering on the sockets, 5 % garbage collection; the JavaScript is spread thin: AES 2.4 %, TypeBox error
   collection on valid data 2.5 % (errors.mjs \`FromObject\`/\`Visit\`), fastify 2.1 %, md5 1.5 %, ajv 1.5 %, the
   journal's \`encode\` 1.4 %, the inspector entry 1.1 %, building the order 1.0 %, no other function above 1 %.
-  So a durable write and two syscall round trips per request, against none in the ceiling, is the gap; the hot-path
-  work of issue 13 item 6 (check first, collect errors only on failure; inspector entries built on first read) is
-  on its own branch and not in this run. Closing the rest would take answering from more than one core (cluster) or
-  fewer syscalls per request (larger group commits), not a faster function.`,
+  So a durable write and two syscall round trips per request, against none in the ceiling, is the gap (the profile
+  predates the hot-path work of issue 13 item 6, which removed the TypeBox and inspector costs; docs/performance.md).
+  Closing the rest would take answering from more than one core (cluster) or fewer syscalls per request (larger
+  group commits), not a faster function.`,
   openVsEmpty: `- **(e)/(b) ≥ 0.90.** The drop comes with the 100,000 stored orders, not with the open ones: (c), on a
   history of closed orders, drops too (see (c)/(b) above). In the profile of (e)'s load (its last 12.5 s), the
   scheduler's timer queue costs 0.9 % (\`push\`, timer-queue.js; filling it at the start, a \`page\` over every
@@ -90,33 +90,34 @@ const CAUSES = {
   retention pruning at the same moment; and garbage collection on a heap three times larger (6.4 % against 4.8 %).
   The phases also run one after another on a shared machine, so part of a small gap is noise between them. Closing
   it would take a compaction that does not rewrite every stored order (or a larger journal limit).`,
-  rss: `- **RSS peak ≤ 300 MB at 100,000 orders.** The store keeps every order and callback in memory as its encoded JSON
-  text (store/state.js): with the seeded history, about 180 MB of text and 260 MB of live heap once loaded (measured
-  with \`createStore\` alone after a full GC). Loading parses and validates every line into objects that are thrown
-  away (profile of the 100,000-order start: 19 % garbage collection), which grows the heap to about 480 MB; V8 keeps
-  that memory, so RSS is about 530 MB after the load and about 670 MB once the app is ready. Under load, a
-  compaction (a new snapshot of every line through lowdb) raises the peak further. Closing it would take keeping only
-  the indexed fields in memory and reading the rest from the snapshot and journal on demand, or a smaller
-  \`RETENTION_ORDERS\` (less kept, less RSS).`,
-  ready: `- **start → ready ≤ 0.3 s empty / ≤ 1.5 s at 100,000 orders.** Empty store (profile of a start, about 0.9 s
-  sampled): module loading (CommonJS \`wrapSafe\` 7 %, ES module compile 4 %, resolving, \`stat\` and package.json
-  reads about 10 %) and compiling every route's schemas at start (ajv 14 %, fast-json-stringify 8 %,
-  @fastify/ajv-compiler 2.5 %); the start-fast work of issue 13 item 8 (schemas compiled on first use, docs, admin
-  pages and QR code loaded on first use) is on its own branch and not in this run. 100,000 orders (4.5 s sampled):
-  \`JSON.parse\` of each snapshot and journal line 16 % (\`parseLine\`, store/load.js), garbage collection 19 %,
-  indexing 12 % (\`putOrder\`/\`putDelivery\`, store/state.js), checking every stored order 9 % (store/check.js),
-  decoding the file 4 %. Closing it would take indexing the snapshot without parsing and checking every stored order
-  at each start.`,
+  rss: `- **RSS peak ≤ 300 MB at 100,000 orders.** Loaded, the 100,000-order processes hold about 205–215 MB: the store
+  keeps each order's indexed fields and, for every order unchanged since the snapshot, only its place in the file
+  (store/state.js, read again on demand); \`createStore\` alone on the seeded history peaks at about 200 MB with an
+  empty journal. The peak comes under the 10 s of load: the empty-store process (b) itself grows to about 250 MB
+  there (garbage of 4,000 requests a second that V8 keeps until it needs the room), and the 100,000-order phases add
+  a compaction (the new orders pass \`JOURNAL_LIMIT_MB\`: every stored line is read back from the old snapshot and
+  written to the new one, 1,000 at a time) and the retention pruning. Closing it would take a smaller young
+  generation (\`--max-semi-space-size\`) for the server, or a compaction that copies byte ranges of the old snapshot
+  without decoding them.`,
+  ready: `- **start → ready ≤ 0.3 s empty / ≤ 1.5 s at 100,000 orders.** Empty store: Node's own start (about 70 ms) and
+  loading fastify and TypeBox (about 180 ms) are most of it; schemas, the docs, the admin pages and the QR code are
+  loaded on first use (docs/startup.md has the breakdown). 100,000 orders (profile of \`createStore\` alone, 3.2 s
+  sampled on a loaded machine): \`JSON.parse\` of each stored line 26 % (\`parseLine\`, store/load.js: every order
+  is checked before the start, so a broken one stops it naming its line), garbage collection 15 %, indexing 14 %
+  (\`putOrder\`/\`putDelivery\`, store/state.js), the checks 7 % (store/check.js), reading the file 4 %. A graceful
+  stop writes a last snapshot, so a start replays no journal. Closing the rest would take indexing the snapshot
+  without parsing every stored order at each start (an index section with a checksum, say).`,
   otherCallback: `- **(f) other merchant's callback ≤ 1 s.** The callbacks to the hanging receiver hold their slots until
   \`CALLBACK_TIMEOUT\`; when they can take every slot (\`CALLBACK_CONCURRENCY\` without a per-receiver limit), another
   merchant's callback waits behind them for one timeout or more. A per-receiver limit
   (\`CALLBACK_CONCURRENCY_PER_HOST\`, issue 13 item 5) below the total keeps slots free for everyone else.`,
   callbacks: `- **1,000 simultaneous callbacks ≤ 1 s.** The 1,000 pays themselves take most of it (see "pay requests all
-  answered"): each pay is an order update and a callback insert through the journal, then the callbacks go to the
-  one receiver at most \`CALLBACK_CONCURRENCY_PER_HOST\` at a time. Profile of (d) over its last 4.5 s (pays and
-  callbacks): 14 % \`(idle)\`, 15 % in the journal and socket writes, 8.5 % garbage collection, and about 18 % in
-  \`fetch\` sending the callbacks (undici 13 %, web streams 4 %, transferables 1.4 %), fastify 4 %. Closing it would
-  take sending callbacks with \`node:http\` and a keep-alive agent instead of \`fetch\`, and the journal's cost per pay.`
+  answered"): each pay is an order update and its callback in one journal line, then the callbacks go to the one
+  receiver at most \`CALLBACK_CONCURRENCY_PER_HOST\` (8) at a time. A profile of the sandbox through the same burst
+  (1,000 pays at once from one Node process) shows it idle 29 % of the time, garbage collection 5 %, socket writes
+  4.5 %, \`fetch\` sending the callbacks 8 %, no function of its own above 1.5 %: the bench process, which sends
+  the 1,000 requests and receives and opens the 1,000 callbacks on the same two CPUs, sets much of the pace.
+  Closing the rest would take sending callbacks with \`node:http\` and a keep-alive agent instead of \`fetch\`.`
 }
 
 const int = (n) => Math.round(n).toLocaleString('en-US')
