@@ -8,9 +8,12 @@ import { activePayBody, MERCHANT } from './envelopes.mjs'
 
 export const NOTIFICATION_HEADER = 'x-ottpay-sandbox-notification-id'
 
-/** A merchant endpoint that answers 200 SUCCESS and counts each distinct, verifiable notification. */
-async function startReceiver (expected) {
-  const seen = new Set()
+/**
+ * A merchant endpoint that answers 200 SUCCESS and notes when each expected order's callback (opened with the
+ * merchant's key, carrying a notification id) first came; `allArrived` resolves with the time the last one did.
+ */
+export async function startReceiver (merchant, expected) {
+  const arrivals = new Map()
   let bad = 0
   let arrivedAll
   const allArrived = new Promise((resolve) => { arrivedAll = resolve })
@@ -19,12 +22,13 @@ async function startReceiver (expected) {
     req.setEncoding('utf8')
     req.on('data', (chunk) => { text += chunk })
     req.on('end', () => {
+      const at = performance.now()
       res.writeHead(200, { 'content-type': 'text/plain' }).end('SUCCESS')
       try {
-        const data = open(JSON.parse(text), MERCHANT.key)
-        if (!expected.has(data.order_id)) throw new Error(`unexpected order ${data.order_id}`)
-        seen.add(req.headers[NOTIFICATION_HEADER])
-        if (seen.size === expected.size) arrivedAll(performance.now())
+        const data = open(JSON.parse(text), merchant.key)
+        if (!expected.has(data.order_id) || req.headers[NOTIFICATION_HEADER] === undefined) throw new Error(`unexpected order ${data.order_id}`)
+        if (!arrivals.has(data.order_id)) arrivals.set(data.order_id, at)
+        if (arrivals.size === expected.size) arrivedAll(at)
       } catch {
         bad += 1
       }
@@ -33,8 +37,9 @@ async function startReceiver (expected) {
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
   return {
     url: `http://127.0.0.1:${server.address().port}/ottpay/callback`,
+    arrivals,
     allArrived,
-    received: () => seen.size,
+    received: () => arrivals.size,
     bad: () => bad,
     close: () => {
       server.closeAllConnections()
@@ -75,7 +80,7 @@ export async function payOrder (url, id, merchant) {
 
 export async function callbackBurst ({ url, count, waitMs = 30_000 }) {
   const ids = Array.from({ length: count }, (_, i) => 'CBBURST' + String(i).padStart(8, '0'))
-  const receiver = await startReceiver(new Set(ids))
+  const receiver = await startReceiver(MERCHANT, new Set(ids))
   try {
     // The orders first: only the paying is measured.
     await createOrders(url, ids, receiver.url, MERCHANT, 'phase (d)')

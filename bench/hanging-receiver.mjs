@@ -5,8 +5,7 @@
  * node:http servers on 127.0.0.1, each on its own port: two receivers (origins) for the sandbox.
  */
 import { createServer } from 'node:http'
-import { open } from '../dist/crypto/index.js'
-import { createOrders, NOTIFICATION_HEADER, payOrder, timeout } from './callback-burst.mjs'
+import { createOrders, payOrder, startReceiver, timeout } from './callback-burst.mjs'
 import { MERCHANT, OTHER_MERCHANT } from './envelopes.mjs'
 
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -44,42 +43,6 @@ async function startHangingReceiver () {
   }
 }
 
-/** A healthy receiver: answers 200 SUCCESS and notes when each order's callback (opened with the key) first came. */
-async function startTimingReceiver (merchant, expected) {
-  const arrivals = new Map()
-  let bad = 0
-  let arrivedAll
-  const allArrived = new Promise((resolve) => { arrivedAll = resolve })
-  const server = createServer((req, res) => {
-    let text = ''
-    req.setEncoding('utf8')
-    req.on('data', (chunk) => { text += chunk })
-    req.on('end', () => {
-      const at = performance.now()
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('SUCCESS')
-      try {
-        const data = open(JSON.parse(text), merchant.key)
-        if (!expected.has(data.order_id) || req.headers[NOTIFICATION_HEADER] === undefined) throw new Error(`unexpected order ${data.order_id}`)
-        if (!arrivals.has(data.order_id)) arrivals.set(data.order_id, at)
-        if (arrivals.size === expected.size) arrivedAll()
-      } catch {
-        bad += 1
-      }
-    })
-  })
-  const url = await listen(server)
-  return {
-    url,
-    arrivals,
-    allArrived,
-    bad: () => bad,
-    close: () => {
-      server.closeAllConnections()
-      return new Promise((resolve) => server.close(resolve))
-    }
-  }
-}
-
 /**
  * `hanging` orders of MERCHANT paid at once, their callbacks sent to the hanging receiver; once those are in flight
  * (no new request at the receiver for 300 ms), `others` orders of OTHER_MERCHANT paid one every `spacingMs`.
@@ -88,7 +51,7 @@ async function startTimingReceiver (merchant, expected) {
 export async function hangingReceiver ({ url, hanging, others, spacingMs = 100, waitMs = 45_000 }) {
   const slow = await startHangingReceiver()
   const otherIds = Array.from({ length: others }, (_, i) => 'CBOTHER' + String(i).padStart(8, '0'))
-  const healthy = await startTimingReceiver(OTHER_MERCHANT, new Set(otherIds))
+  const healthy = await startReceiver(OTHER_MERCHANT, new Set(otherIds))
   try {
     const hangingIds = Array.from({ length: hanging }, (_, i) => 'CBHANG' + String(i).padStart(8, '0'))
     await createOrders(url, hangingIds, slow.url, MERCHANT, 'phase (f)')
