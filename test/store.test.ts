@@ -352,4 +352,11 @@ t.test('a schema 1 data file (every order in one file) is migrated too', async (
   t.equal(store.orders.find('QC00000001', 'H1')?.page_token, 'page-QC00000001-H1')
   t.same(store.merchants.list(), [])
   t.ok(existsSync(join(dir, 'sandbox.json.schema-1.bak')))
+  // Another schema 1 file at the same place later: the first copy is kept, the second gets a name of its own.
+  await store.close()
+  writeFileSync(join(dir, 'sandbox.json'), JSON.stringify({ schema: 1, orders: [order('QC00000001', 'H2')] }))
+  writeFileSync(join(dir, 'sandbox.json.journal'), '')
+  await createStore(join(dir, 'sandbox.json'), { onWarning: () => {} })
+  t.match(readFileSync(join(dir, 'sandbox.json.schema-1.bak'), 'utf8'), '"H1"')
+  t.match(readFileSync(join(dir, 'sandbox.json.schema-1.bak.1'), 'utf8'), '"H2"')
 })

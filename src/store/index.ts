@@ -1,3 +1,4 @@
+import { constants } from 'node:fs'
 import { copyFile, mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { Low } from 'lowdb'
@@ -92,8 +93,7 @@ export async function createStore (location: string, options: StoreOptions = {})
   }
 
   if (loaded.migratedFrom !== undefined) {
-    const kept = `${location}.schema-${loaded.migratedFrom}.bak`
-    await copyFile(location, kept)
+    const kept = await keepCopy(location, `${location}.schema-${loaded.migratedFrom}.bak`)
     const written = capture()
     await writeSnapshot(written.snapshot)
     rebase(written)
@@ -305,6 +305,19 @@ export async function createStore (location: string, options: StoreOptions = {})
       reader?.close()
       reader = undefined
       state.readSpot = () => { throw new StoreError(`${location}: the store is closed`) }
+    }
+  }
+}
+
+/** Copies `file` to `target` (or `target.1`, `target.2`, … when taken): a copy kept is never overwritten. */
+async function keepCopy (file: string, target: string): Promise<string> {
+  for (let n = 0; ; n++) {
+    const name = n === 0 ? target : `${target}.${n}`
+    try {
+      await copyFile(file, name, constants.COPYFILE_EXCL)
+      return name
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
     }
   }
 }
