@@ -1,0 +1,285 @@
+import { connect } from 'node:net'
+import { join } from 'node:path'
+import { Writable } from 'node:stream'
+import t from 'tap'
+import { LOG_REDACT, LOG_SERIALIZERS } from '../../src/app.js'
+import { seal } from '../../src/crypto/index.js'
+import type { Merchant } from '../../src/fixtures.js'
+import { activePayData, build, callGateway, cardData, envelope, MERCHANT, offlineFetch, OTHER_MERCHANT } from '../helpers/build.js'
+import { startServer, within } from '../helpers/process.js'
+import { startReceiver } from '../helpers/receiver.js'
+
+const TOKEN = 'hardening-admin-token'
+
+/** Collects the log lines of an app built with the server's logger options. */
+function capture () {
+  const lines: string[] = []
+  const stream = new Writable({ write (chunk: Buffer, _encoding, done) { lines.push(chunk.toString('utf8')); done() } })
+  return { lines, stream }
+}
+
+t.test('the body limit holds on every surface: gateway 413 PARAM_ERROR, control API 413 JSON, pages 413 HTML', async (t) => {
+  const { app } = await build(t, { env: { BODY_LIMIT: '2048' } })
+  await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'BIG1' })))
+  const pagePath = new URL((await app.inject(`/sandbox/api/orders/BIG1?merchant_id=${MERCHANT.merchant_id}`)).json().payer_page_url).pathname
+  const big = 'x'.repeat(3000)
+  const json = { 'content-type': 'application/json' }
+  const form = { 'content-type': 'application/x-www-form-urlencoded' }
+
+  for (const path of ['/processV2', '/process', '/processV3']) {
+    for (const [headers, payload] of [[json, JSON.stringify({ data: big })], [{ 'content-type': 'text/plain' }, big], [form, `data=${big}`], [{}, big]] as const) {
+      const res = await app.inject({ method: 'POST', url: path, payload, headers })
+      t.equal(res.statusCode, 413, `${path} ${headers['content-type' as keyof typeof headers] ?? 'no type'}`)
+      t.same(res.json(), { rsp_code: 'PARAM_ERROR', rsp_msg: 'parameter format error: the body is larger than the 2048-byte limit (BODY_LIMIT)' })
+    }
+  }
+  for (const url of ['/sandbox/api/merchants', '/sandbox/api/faults', '/sandbox/api/clock/advance', '/sandbox/api/orders/BIG1/refund']) {
+    const res = await app.inject({ method: 'POST', url, payload: JSON.stringify({ name: big }), headers: json })
+    t.equal(res.statusCode, 413, url)
+    t.match(res.headers['content-type'], /^application\/json/, `${url}: JSON`)
+    t.match(res.json(), { error: String, message: /too large/i }, `${url}: says why`)
+  }
+  for (const url of [pagePath, '/sandbox/login', `/sandbox/orders/${MERCHANT.merchant_id}/BIG1/pay`]) {
+    const res = await app.inject({ method: 'POST', url, payload: `choice=${big}`, headers: form })
+    t.equal(res.statusCode, 413, url)
+    t.match(res.headers['content-type'], /^text\/html/, `${url}: an HTML page`)
+  }
+  t.equal((await app.inject(`/sandbox/api/orders/BIG1?merchant_id=${MERCHANT.merchant_id}`)).json().status, 'init', 'nothing was paid by an oversized form')
+})
+
+t.test('with ADMIN_TOKEN, every control API route and admin page needs it; the gateway, payer pages, /healthz and /docs never do', async (t) => {
+  const { app } = await build(t, { env: { ADMIN_TOKEN: TOKEN } })
+  await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'TOK1' })))
+  const doc = (await app.inject('/docs/json')).json() as { paths: Record<string, Record<string, unknown>> }
+  const open = new Set(['/healthz', '/processV2', '/process', '/processV3', '/webPay', '/wapPay', '/h5Pay', '/sandbox/login', '/sandbox/logout'])
+  let guarded = 0
+  for (const [template, operations] of Object.entries(doc.paths)) {
+    const url = template.replace(/\{[^}]+\}/g, 'X')
+    for (const method of Object.keys(operations).map((m) => m.toUpperCase()) as Array<'GET' | 'POST' | 'DELETE'>) {
+      const res = await app.inject({ method, url })
+      const where = `${method} ${template}`
+      if (template.startsWith('/sandbox/api/')) {
+        guarded++
+        t.equal(res.statusCode, 401, `${where}: 401 without the token`)
+        t.equal(res.json().error, 'UNAUTHORIZED', where)
+        const wrong = await app.inject({ method, url, headers: { 'x-admin-token': `${TOKEN}x` } })
+        t.equal(wrong.statusCode, 401, `${where}: 401 with a wrong token`)
+      } else if (template.startsWith('/sandbox') && !template.startsWith('/sandbox/pay/') && !open.has(template)) {
+        guarded++
+        t.equal(res.statusCode, 303, `${where}: sent to the login form`)
+        t.match(res.headers.location, /^\/sandbox\/login\?next=/, where)
+      } else {
+        t.not(res.statusCode, 401, `${where}: no token needed`)
+        t.notMatch(res.headers.location ?? '', /^\/sandbox\/login\?next=/, `${where}: no login needed`)
+      }
+    }
+  }
+  t.ok(guarded >= 30, `${guarded} guarded operations found in /docs/json`)
+  t.equal((await app.inject('/docs/json')).statusCode, 200, '/docs needs no token')
+  t.equal((await app.inject({ url: '/sandbox/api/orders', headers: { authorization: `Bearer ${TOKEN}` } })).statusCode, 200, 'the token opens the API')
+})
+
+t.test('at trace level, no log line holds a sign key, a full card number, the admin token or a merCode', async (t) => {
+  const { lines, stream } = capture()
+  const receiver = await startReceiver(t)
+  const { app } = await build(t, {
+    env: { ADMIN_TOKEN: TOKEN },
+    logger: { level: 'trace', stream, redact: LOG_REDACT, serializers: LOG_SERIALIZERS }
+  })
+  const auth = { 'x-admin-token': TOKEN }
+  const cards = ['5160736813962037', '4111111111111111', '6250941006528599']
+  const secrets: string[] = [TOKEN, ...cards]
+  for (const m of [MERCHANT, OTHER_MERCHANT]) secrets.push(m.sign_key, m.mer_code!)
+
+  // Card orders, accepted and rejected, with the card number in the encrypted data.
+  t.equal((await callGateway(app, envelope('CC_PURCHASE', '2.0', cardData({ orderId: 'LOGC1', cc_number: cards[0]!, backUrl: receiver.url })))).body.rsp_code, 'SUCCESS')
+  t.equal((await callGateway(app, envelope('CC_PREAUTH', '2.0', cardData({ orderId: 'LOGC2', cc_number: cards[1]! })))).body.rsp_code, 'SUCCESS')
+  const wrongKey = { ...envelope('CC_PURCHASE', '2.0', cardData({ orderId: 'LOGC3', cc_number: cards[2]! }), OTHER_MERCHANT), merchant_id: MERCHANT.merchant_id }
+  t.equal((await callGateway(app, wrongKey)).body.rsp_code, 'PARAM_INVALID', 'sealed with another merchant\'s key: the diagnosis runs')
+  t.equal((await callGateway(app, envelope('CC_PURCHASE', '2.0', cardData({ orderId: 'LOGC4', cc_number: cards[2]!, txnAmt: 'lots' })))).body.rsp_code, 'PARAM_INVALID')
+
+  // A runtime merchant: its key is in the 201 and in the requests sealed with it.
+  const created = await app.inject({ method: 'POST', url: '/sandbox/api/merchants', headers: auth })
+  t.equal(created.statusCode, 201)
+  const runtime = created.json() as Merchant
+  secrets.push(runtime.sign_key, runtime.mer_code!)
+  t.equal((await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'LOGR1', operator_id: runtime.operators[0]!, call_back_url: receiver.url }), runtime), runtime)).body.rsp_code, 'SUCCESS')
+  t.equal((await app.inject({ method: 'POST', url: '/sandbox/api/merchants', headers: auth, payload: { sign_key: 'CHOSEN-KEY-00001' } })).statusCode, 400)
+  secrets.push('CHOSEN-KEY-00001')
+
+  // Everything that shows keys or card data: the revealed listing, the merchants page, the request log, the orders.
+  const revealed = await app.inject({ url: '/sandbox/api/merchants?reveal=true', headers: auth })
+  t.ok(revealed.body.includes(MERCHANT.sign_key), 'the listing did reveal a key (so a leak would show)')
+  t.equal((await app.inject({ url: '/sandbox/merchants', headers: auth })).statusCode, 200)
+  t.equal((await app.inject({ url: '/sandbox/api/requests', headers: auth })).statusCode, 200)
+  t.equal((await app.inject({ url: `/sandbox/api/orders/LOGC1?merchant_id=${MERCHANT.merchant_id}`, headers: auth })).statusCode, 200)
+  t.equal((await app.inject({ method: 'POST', url: '/sandbox/login', payload: `token=${TOKEN}&next=/sandbox`, headers: { 'content-type': 'application/x-www-form-urlencoded' } })).statusCode, 303)
+  t.equal((await app.inject({ method: 'POST', url: '/sandbox/login', payload: `token=${TOKEN}-wrong`, headers: { 'content-type': 'application/x-www-form-urlencoded' } })).statusCode, 401)
+  t.equal((await app.inject(`/h5Pay?merCode=${MERCHANT.mer_code!}&orderId=LOGH1&amount=100&newURL=${encodeURIComponent('https://merchant.example/done')}`)).statusCode, 302)
+
+  // Callbacks: sealed bodies go out, and their attempts are logged.
+  await app.inject({ method: 'POST', url: `/sandbox/api/orders/LOGR1/pay?merchant_id=${runtime.merchant_id}`, headers: auth })
+  await app.sandbox.idle()
+  t.ok(receiver.received.length >= 1, 'a callback was sent')
+
+  const log = lines.join('')
+  t.ok(lines.length > 20, `${lines.length} log lines`)
+  t.equal(app.log.level, 'trace', 'everything the sandbox logs was captured')
+  t.match(log, '"callback attempt"')
+  t.match(log, '/h5Pay?merCode=***')
+  for (const secret of secrets) t.notOk(log.includes(secret), `no ${secret.slice(0, 4)}… in the log`)
+})
+
+t.test('CALLBACK_ALLOWLIST: a callback to another host is not sent; its delivery fails at once, saying why', async (t) => {
+  const receiver = await startReceiver(t)
+  const port = new URL(receiver.url).port
+  const { lines, stream } = capture()
+  const fetched: string[] = []
+  const spy: typeof globalThis.fetch = async (input, init) => {
+    fetched.push(String(input))
+    return offlineFetch(input, init)
+  }
+  const { app } = await build(t, {
+    env: { CALLBACK_ALLOWLIST: `127.0.0.1:${port},*.shop.example`, CALLBACK_RETRY_SCHEDULE: '1s,1s' },
+    fetch: spy,
+    logger: { level: 'warn', stream }
+  })
+  const urls: Record<string, string> = {
+    ALLOWED: receiver.url,
+    SUBDOMAIN: 'https://pay.shop.example/callback',
+    DEEPER: 'https://eu.pay.shop.example/callback',
+    DOMAIN: 'https://shop.example/callback',
+    LOOKALIKE: 'https://evilshop.example/callback',
+    OTHERHOST: 'https://merchant.example/callback',
+    OTHERPORT: `http://127.0.0.1:${Number(port) === 1 ? 2 : 1}/callback`,
+    USERINFO: `http://127.0.0.1:${port}@attacker.example/callback`
+  }
+  for (const [id, url] of Object.entries(urls)) {
+    t.equal((await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: id, call_back_url: url })))).body.rsp_code, 'SUCCESS', id)
+    t.equal((await app.inject({ method: 'POST', url: `/sandbox/api/orders/${id}/pay` })).statusCode, 200, `${id} paid`)
+  }
+  await app.sandbox.idle()
+  const allowed = new Set(['ALLOWED', 'SUBDOMAIN', 'DEEPER'])
+  for (const id of Object.keys(urls)) {
+    const [delivery] = (await app.inject(`/sandbox/api/orders/${id}`)).json().callbacks as Array<{ id: string, status: string, next_attempt_at: number | null, attempts: Array<{ error: string | null, status: number | null }> }>
+    if (allowed.has(id)) {
+      t.equal(delivery!.status, 'delivered', `${id}: delivered`)
+      continue
+    }
+    t.equal(delivery!.status, 'failed', `${id}: failed at once`)
+    t.equal(delivery!.next_attempt_at, null, `${id}: no retry`)
+    t.same(delivery!.attempts.map((a) => [a.status, a.error]), [[null, `not sent: ${new URL(urls[id]!).host} is not in CALLBACK_ALLOWLIST`]], `${id}: the attempt says why`)
+    const again = await app.inject({ method: 'POST', url: `/sandbox/api/callbacks/${delivery!.id}/redeliver` })
+    t.equal(again.statusCode, 200)
+    t.match(again.json(), { attempt: { error: /is not in CALLBACK_ALLOWLIST$/ } }, `${id}: a redelivery is refused too`)
+  }
+  await app.sandbox.advance(10_000)
+  t.same(fetched.sort(), [urls.ALLOWED, urls.SUBDOMAIN, urls.DEEPER].sort(), 'only allowed hosts were ever fetched')
+  t.equal(receiver.received.length, 1)
+  const warnings = lines.map((line) => JSON.parse(line) as { msg: string, host?: string }).filter((line) => line.msg === 'callback refused: host not in CALLBACK_ALLOWLIST')
+  t.ok(warnings.some((w) => w.host === 'merchant.example'), 'each refusal is logged with the host')
+})
+
+t.test('the server bounds how long a client may take to send its request', async (t) => {
+  const { app } = await build(t)
+  await app.ready()
+  t.equal(app.server.requestTimeout, 30_000, 'a whole request within 30 s (slowloris)')
+  t.ok(app.server.headersTimeout > 0 && app.server.headersTimeout <= 60_000, 'headers within a minute')
+  t.ok(app.server.keepAliveTimeout > 0, 'idle keep-alive connections are closed')
+})
+
+/** True once a new TCP connection to the port is refused. */
+function refused (port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    socket.once('connect', () => { socket.destroy(); resolve(false) })
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'))
+  })
+}
+
+const TEA = { merchant_id: 'QC00005496', sign_key: 'SANDBOXKEY000001', operator: '0000020156' }
+
+async function activePay (base: string, orderId: string, callbackUrl: string, extra: Record<string, string> = {}): Promise<string> {
+  try {
+    const data = activePayData({ order_id: orderId, operator_id: TEA.operator, call_back_url: callbackUrl, ...extra })
+    const res = await fetch(`${base}/processV2`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'ACTIVEPAY', version: '1.0', merchant_id: TEA.merchant_id, ...seal(data, TEA.sign_key) }),
+      signal: AbortSignal.timeout(15_000)
+    })
+    if (res.status !== 200) return `HTTP ${res.status}`
+    return (await res.json() as { rsp_code: string }).rsp_code
+  } catch (err) {
+    return `network: ${(err as Error).message}`
+  }
+}
+
+t.test('SIGTERM under load: in-flight requests are answered and on disk, new connections are refused, exit 0 within a bound', async (t) => {
+  const receiver = await startReceiver(t, 'hang')
+  const file = join(t.testdir(), 'sandbox.json')
+  const env = { DB_FILE: file, CALLBACK_TIMEOUT: '30s', CALLBACK_RETRY_SCHEDULE: '1h' }
+  const server = await startServer(t, env)
+  const port = Number(new URL(server.url).port)
+  const api = (path: string, init: RequestInit = {}) => fetch(`${server.url}/sandbox/api${path}`, {
+    ...init,
+    headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+    signal: AbortSignal.timeout(10_000)
+  })
+
+  // A callback that hangs: the merchant never answers, for 30 s.
+  t.equal(await activePay(server.url, 'HANGCB', receiver.url), 'SUCCESS')
+  t.equal((await api(`/orders/HANGCB/pay?merchant_id=${TEA.merchant_id}`, { method: 'POST' })).status, 200)
+  // Five orders created, whose answers a delay fault holds for a minute: surely in flight at the signal.
+  t.equal((await api('/faults', { method: 'POST', body: JSON.stringify({ match: { merchant_id: TEA.merchant_id, action: 'ACTIVEPAY' }, effect: { type: 'delay', ms: 60_000 }, times: 5 }) })).status, 201)
+  const held = ['HELD1', 'HELD2', 'HELD3', 'HELD4', 'HELD5'].map((id) => activePay(server.url, id, receiver.url))
+  await within((async () => {
+    while (((await (await api('/requests?action=ACTIVEPAY')).json()) as { requests: unknown[] }).requests.length < 6) await new Promise((resolve) => setTimeout(resolve, 20))
+  })(), 'the held requests to be processed')
+  await within((async () => {
+    while (receiver.received.length === 0) await new Promise((resolve) => setTimeout(resolve, 20))
+  })(), 'the callback to reach the hanging merchant')
+  // A clock advance waits for the callbacks in flight: this request is held by the hanging merchant too.
+  const advancing = api('/clock/advance', { method: 'POST', body: JSON.stringify({ ms: 1000 }) })
+
+  // A burst of large orders racing the signal: each written before its answer, or refused.
+  const burstIds = Array.from({ length: 40 }, (_, i) => `BURST${String(i).padStart(2, '0')}`)
+  const burst = burstIds.map((id) => activePay(server.url, id, receiver.url, { note: 'x'.repeat(20_000) }))
+  await new Promise((resolve) => setTimeout(resolve, 30))
+  const signalled = performance.now()
+  server.process.kill('SIGTERM')
+
+  let refusedWhileAlive = false
+  while (server.process.exitCode === null && server.process.signalCode === null) {
+    if (await refused(port)) {
+      refusedWhileAlive = server.process.exitCode === null
+      break
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  const exit = await within(server.exited, 'the server to stop on SIGTERM')
+  const took = performance.now() - signalled
+  t.same(exit, { code: 0, signal: null }, 'exit code 0')
+  t.ok(took < 8000, `stopped ${Math.round(took)} ms after SIGTERM, without waiting 30 s for the hanging merchant`)
+  t.ok(refusedWhileAlive, 'new connections were refused while it was finishing')
+  t.same(await Promise.all(held), ['SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS'], 'the held answers went out')
+  t.equal((await advancing).status, 200, 'the advance was answered once the callback was cut')
+  const answers = await Promise.all(burst)
+  t.ok(answers.every((a) => a === 'SUCCESS' || a === 'HTTP 503' || a.startsWith('network:')), `each burst request succeeded or was turned away: ${[...new Set(answers)].join(', ')}`)
+  t.equal(server.stderr(), '')
+
+  receiver.respond = 200
+  const again = await startServer(t, env)
+  const acknowledged = ['HANGCB', 'HELD1', 'HELD2', 'HELD3', 'HELD4', 'HELD5', ...burstIds.filter((_, i) => answers[i] === 'SUCCESS')]
+  const missing: string[] = []
+  for (const id of acknowledged) {
+    const res = await fetch(`${again.url}/sandbox/api/orders/${id}?merchant_id=${TEA.merchant_id}`, { signal: AbortSignal.timeout(10_000) })
+    if (res.status !== 200) missing.push(id)
+  }
+  t.same(missing, [], `all ${acknowledged.length} acknowledged orders are on disk`)
+  // The cut callback is due at once after the restart: the scheduler's timer sends it.
+  await within((async () => {
+    while (!receiver.received.some((r) => r.headers['x-ottpay-sandbox-attempt'] === '2')) await new Promise((resolve) => setTimeout(resolve, 20))
+  })(), 'the interrupted callback to be sent again')
+  t.pass('the callback cut by the shutdown was sent again after the restart')
+})
