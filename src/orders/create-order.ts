@@ -57,13 +57,13 @@ export function requireOperator (ctx: OrderContext, operatorId: string | undefin
 
 /**
  * Builds an `init` order for the calling merchant and reserves its id. The caller fills `code_url` and
- * `response`, then persists with {@link commitOrder}. Throws `ORDER_USED` for an id the merchant already used.
+ * `response`, then persists with {@link commitOrder}. Throws an {@link IdTakenError} (ORDER_USED) for an id the merchant already used.
  */
 export function draftOrder (ctx: OrderContext, input: NewOrder): Order {
   requireOperator(ctx, input.operator_id)
   const orderId = input.order_id ?? ctx.ids.orderId()
   if (ctx.store.orders.idTaken(ctx.merchant.merchant_id, orderId)) {
-    throw new GatewayError('ORDER_USED', `order_id ${orderId} was already used by merchant ${ctx.merchant.merchant_id}`)
+    throw new IdTakenError(ctx.merchant.merchant_id, orderId)
   }
   const at = new Date(ctx.clock.now()).toISOString()
   return {
@@ -103,12 +103,8 @@ export function draftOrder (ctx: OrderContext, input: NewOrder): Order {
 
 /**
  * Persists a drafted order; resolves once it is durable, so an acknowledged order survives a crash. The store
- * checks the id again: another request may have taken it while this one was drafted.
+ * checks the id again: another request may have taken it while this one was drafted ({@link IdTakenError}).
  */
 export async function commitOrder (ctx: OrderContext, order: Order): Promise<void> {
-  try {
-    await ctx.store.orders.insert(order)
-  } catch (err) {
-    throw err instanceof IdTakenError ? new GatewayError('ORDER_USED', err.message) : err
-  }
+  await ctx.store.orders.insert(order)
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js'
 import { CryptoError, openDetailed, seal, type CryptoErrorCode, type DataObject } from '../crypto/index.js'
-import { GatewayError, gatewayMessage } from '../errors.js'
+import { DomainError, GatewayError, gatewayMessage } from '../errors.js'
 import type { Ids } from '../ids.js'
 import type { MerchantDirectory } from '../merchants.js'
 import type { Payments } from '../orders/payments.js'
@@ -122,7 +122,7 @@ export async function processEnvelope (body: unknown, deps: GatewayDeps, baseUrl
       outcomes: deps.outcomes
     }, data)
   } catch (err) {
-    if (err instanceof GatewayError) trace.failed_step = 'action_rules'
+    if (err instanceof GatewayError || err instanceof DomainError) trace.failed_step = 'action_rules'
     throw err
   }
   const coded = answer instanceof CodedAnswer ? answer : new CodedAnswer('SUCCESS', answer)
