@@ -40,6 +40,11 @@ export interface NewOrder {
   request: Record<string, unknown>
 }
 
+/** The fields of a {@link NewOrder} that a payment request gives as they are: its id, amount, tip and operator. */
+export function requestedOrder (data: { order_id?: string | undefined, amount: string, tip?: string | undefined, operator_id?: string | undefined }): Pick<NewOrder, 'order_id' | 'amount' | 'tip' | 'operator_id'> {
+  return { order_id: data.order_id, amount: data.amount, tip: data.tip, operator_id: data.operator_id }
+}
+
 /** Copies the optional fields that are set: stored orders carry no `undefined` keys (lowdb writes JSON). */
 function defined<T extends object> (fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>
