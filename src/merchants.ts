@@ -1,4 +1,4 @@
-import { ApiError } from './errors.js'
+import { ConflictError, NotFoundError } from './errors.js'
 import type { Merchant } from './fixtures.js'
 import { createMerchantKeys, type MerchantKeys } from './merchant-keys.js'
 import type { Store } from './store/index.js'
@@ -73,10 +73,10 @@ export function createMerchantDirectory (fixtures: Merchant[], store: Store, key
       if (get(merchantId) === undefined) {
         // Orders can outlive their merchant when FIXTURES_DIR changes under the same DB_FILE: those can be reset.
         if (purpose === 'reset' && store.orders.hasAny(merchantId)) return
-        throw new ApiError('NOT_FOUND', `merchant ${merchantId} is not a merchant of this sandbox (see GET /sandbox/api/merchants)`)
+        throw new NotFoundError(`merchant ${merchantId} is not a merchant of this sandbox (see GET /sandbox/api/merchants)`)
       }
       if (purpose === 'delete' && byId.has(merchantId)) {
-        throw new ApiError('CONFLICT', `merchant ${merchantId} comes from the fixtures (FIXTURES_DIR) and cannot be deleted; POST /sandbox/api/reset?merchant_id=${merchantId} clears its orders`, 'FIXTURE_MERCHANT')
+        throw new ConflictError(`merchant ${merchantId} comes from the fixtures (FIXTURES_DIR) and cannot be deleted; POST /sandbox/api/reset?merchant_id=${merchantId} clears its orders`, 'FIXTURE_MERCHANT')
       }
     },
     async forget (merchantId) {

@@ -7,7 +7,7 @@
 export interface Resettable {
   /** Forgets everything, or only what belongs to `merchantId`; resolves with counts by kind (e.g. `{ orders: 3 }`). */
   reset(merchantId?: string): Promise<Record<string, number>> | Record<string, number>
-  /** Refuses (throws an ApiError) before any part has forgotten anything: an unknown merchant, a fixture merchant to delete. */
+  /** Refuses (throws a NotFoundError or ConflictError) before any part has forgotten anything: an unknown merchant, a fixture merchant to delete. */
   check?(merchantId: string, purpose: 'reset' | 'delete'): void
   /** Removes the merchant itself (only the merchant directory does). */
   forget?(merchantId: string): Promise<Record<string, number>> | Record<string, number>

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js'
-import { ApiError } from '../errors.js'
+import { ConflictError } from '../errors.js'
 import type { Resettable } from '../reset.js'
 import type { Fault, FaultOn, FaultSpec } from './fault.js'
 import { MAX_ARMED } from './schemas.js'
@@ -35,7 +35,7 @@ export function createFaultRegistry (clock: Clock): FaultRegistry {
   return {
     arm (spec) {
       if (armed.length >= MAX_ARMED) {
-        throw new ApiError('CONFLICT', `${MAX_ARMED} faults are armed already: DELETE /sandbox/api/faults to start over`, 'TOO_MANY_FAULTS')
+        throw new ConflictError(`${MAX_ARMED} faults are armed already: DELETE /sandbox/api/faults to start over`, 'TOO_MANY_FAULTS')
       }
       sequence += 1
       const fault: Fault = { id: `flt_${sequence}`, ...structuredClone(spec), remaining: spec.times, fired: 0, armed_at: new Date(clock.now()).toISOString() }

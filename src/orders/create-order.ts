@@ -40,6 +40,11 @@ export interface NewOrder {
   request: Record<string, unknown>
 }
 
+/** The fields of a {@link NewOrder} that a payment request gives as they are: its id, amount, tip and operator. */
+export function requestedOrder (data: { order_id?: string | undefined, amount: string, tip?: string | undefined, operator_id?: string | undefined }): Pick<NewOrder, 'order_id' | 'amount' | 'tip' | 'operator_id'> {
+  return { order_id: data.order_id, amount: data.amount, tip: data.tip, operator_id: data.operator_id }
+}
+
 /** Copies the optional fields that are set: stored orders carry no `undefined` keys (lowdb writes JSON). */
 function defined<T extends object> (fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>
@@ -57,13 +62,13 @@ export function requireOperator (ctx: OrderContext, operatorId: string | undefin
 
 /**
  * Builds an `init` order for the calling merchant and reserves its id. The caller fills `code_url` and
- * `response`, then persists with {@link commitOrder}. Throws `ORDER_USED` for an id the merchant already used.
+ * `response`, then persists with {@link commitOrder}. Throws an {@link IdTakenError} (ORDER_USED) for an id the merchant already used.
  */
 export function draftOrder (ctx: OrderContext, input: NewOrder): Order {
   requireOperator(ctx, input.operator_id)
   const orderId = input.order_id ?? ctx.ids.orderId()
   if (ctx.store.orders.idTaken(ctx.merchant.merchant_id, orderId)) {
-    throw new GatewayError('ORDER_USED', `order_id ${orderId} was already used by merchant ${ctx.merchant.merchant_id}`)
+    throw new IdTakenError(ctx.merchant.merchant_id, orderId)
   }
   const at = new Date(ctx.clock.now()).toISOString()
   return {
@@ -103,12 +108,8 @@ export function draftOrder (ctx: OrderContext, input: NewOrder): Order {
 
 /**
  * Persists a drafted order; resolves once it is durable, so an acknowledged order survives a crash. The store
- * checks the id again: another request may have taken it while this one was drafted.
+ * checks the id again: another request may have taken it while this one was drafted ({@link IdTakenError}).
  */
 export async function commitOrder (ctx: OrderContext, order: Order): Promise<void> {
-  try {
-    await ctx.store.orders.insert(order)
-  } catch (err) {
-    throw err instanceof IdTakenError ? new GatewayError('ORDER_USED', err.message) : err
-  }
+  await ctx.store.orders.insert(order)
 }

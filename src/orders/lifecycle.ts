@@ -1,21 +1,12 @@
+import { TransitionError } from '../errors.js'
 import { beijingTime } from '../time.js'
 import type { Order, OrderStatus, Refund } from './order.js'
 
 /** What can happen to an unpaid order. */
 export type PaymentEvent = 'pay' | 'fail' | 'expire'
 
-/** An event that does not apply to the order's state; `code` says why. */
-export type TransitionCode = 'ORDER_PAID' | 'ORDER_CLOSED' | 'ORDER_NOT_PAID' | 'ORDER_TYPE_ERROR' | 'REFUND_EXCEEDS'
-
-export class TransitionError extends Error {
-  readonly code: TransitionCode
-
-  constructor (code: TransitionCode, message: string) {
-    super(message)
-    this.name = 'TransitionError'
-    this.code = code
-  }
-}
+// The refusal is a domain error of the catalogue; re-exported here, where the rules that throw it live.
+export { TransitionError, type TransitionCode } from '../errors.js'
 
 const PAID: OrderStatus[] = ['success', 'authorised', 'partial_refunded', 'refunded']
 

@@ -1,75 +1,106 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { ApiError, GatewayError, GoneError, IdTakenError, StoreError } from '../errors.js'
+import { ApiError, DomainError, GatewayError, gatewayMessage, TransitionError } from '../errors.js'
 import { adminErrorPage } from '../admin/layout.js'
 import { renderPageError } from '../pages/html.js'
 
 /** Which wire format a route answers errors in. Routes declare it in `config.surface`. */
 export type Surface = 'gateway' | 'api' | 'page'
 
+/**
+ * How a page shows a refused transition in place (the order as it is now, and why nothing changed), e.g. the
+ * payer pages after a second Pay. The error handler still decides that it is a refusal, and its status.
+ */
+export type RefusedPage = (request: FastifyRequest, err: TransitionError) => string
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     surface?: Surface
+    refusedPage?: RefusedPage
   }
 }
+
+const HTML = 'text/html; charset=utf-8'
+const UNEXPECTED = 'unexpected sandbox error; see the sandbox log'
 
 function surfaceOf (request: FastifyRequest): Surface {
   return request.routeOptions.config?.surface ?? 'api'
 }
 
+/** An error fastify raised for the request itself (bad JSON, failed schema): its status is below 500. */
+function requestProblem (err: Error): FastifyError | undefined {
+  const fastifyError = err as FastifyError
+  return fastifyError.statusCode !== undefined && fastifyError.statusCode < 500 ? fastifyError : undefined
+}
+
 /** Turns anything thrown on a gateway route into an Appendix B answer; never a 5xx. */
 function gatewayError (err: FastifyError | Error, request: FastifyRequest): GatewayError {
   if (err instanceof GatewayError) return err
-  // Two requests raced for one id: the store refused the second before anything was written.
-  if (err instanceof IdTakenError) return new GatewayError('ORDER_USED', err.message)
-  if (err instanceof StoreError) {
-    request.log.error({ err }, 'store write failed')
-    return new GatewayError('DB_ERROR', 'the change could not be saved, so nothing was done (no order created, paid or refunded)')
+  if (err instanceof DomainError) {
+    const { gateway } = err.answer
+    return new GatewayError(gateway.code, gateway.detail ?? err.message)
   }
-  const fastifyError = err as FastifyError
-  if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+  if ((err as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     return new GatewayError('PARAM_ERROR', `the body is larger than the ${request.server.initialConfig.bodyLimit}-byte limit (BODY_LIMIT)`, 413)
   }
-  if (fastifyError.statusCode !== undefined && fastifyError.statusCode < 500) {
-    return new GatewayError('PARAM_ERROR', `the body is not a JSON object (${fastifyError.message})`)
-  }
+  const problem = requestProblem(err)
+  if (problem !== undefined) return new GatewayError('PARAM_ERROR', `the body is not a JSON object (${problem.message})`)
   request.log.error({ err }, 'unexpected error on the gateway')
-  return new GatewayError('SYSTEM_ERROR', 'unexpected sandbox error; see the sandbox log')
+  return new GatewayError('SYSTEM_ERROR', UNEXPECTED)
 }
 
-/** Payer pages answer errors as HTML: the payer's browser shows a page, not a JSON blob. */
-function sendPageError (err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const fastifyError = err as FastifyError
-  // Admin pages keep the admin shell; payer pages the payer's.
-  const render = request.routeOptions.config?.admin === 'ui' ? adminErrorPage : renderPageError
-  reply.type('text/html; charset=utf-8')
-  if (fastifyError.statusCode !== undefined && fastifyError.statusCode < 500) {
-    return reply.code(fastifyError.statusCode).send(render(fastifyError.message))
+/** A control API answer: status and `{error, message}`. */
+function apiError (err: FastifyError | Error, request: FastifyRequest): { status: number, body: { error: string, message: string } } {
+  if (err instanceof ApiError) return { status: err.statusCode, body: { error: err.code, message: err.message } }
+  if (err instanceof DomainError) {
+    const { api } = err.answer
+    return { status: api.status, body: { error: api.error, message: api.message ?? err.message } }
   }
+  const problem = requestProblem(err)
+  if (problem !== undefined) return { status: problem.statusCode!, body: { error: 'BAD_REQUEST', message: problem.message } }
+  request.log.error({ err }, 'unexpected error')
+  return { status: 500, body: { error: 'INTERNAL', message: UNEXPECTED } }
+}
+
+/** A page answer: status and the message the error page shows (or the route's own page for a refused transition). */
+function pageError (err: FastifyError | Error, request: FastifyRequest): { status: number, html?: string, message: string } {
+  if (err instanceof DomainError) {
+    const { page, gateway } = err.answer
+    const refusedPage = request.routeOptions.config?.refusedPage
+    if (refusedPage !== undefined && err instanceof TransitionError) return { status: page.status, html: refusedPage(request, err), message: err.message }
+    // Payer pages and links are OTT Pay's pages: they say what failed in Appendix B words.
+    return { status: page.status, message: page.message ?? gatewayMessage(gateway.code, gateway.detail ?? err.message) }
+  }
+  // The payment links check their parameters as the gateway does (PARAM_INVALID).
+  if (err instanceof GatewayError) return { status: 400, message: err.message }
+  const problem = requestProblem(err)
+  if (problem !== undefined) return { status: problem.statusCode!, message: problem.message }
   request.log.error({ err }, 'unexpected error on a page')
-  return reply.code(500).send(render('unexpected sandbox error; see the sandbox log'))
+  return { status: 500, message: UNEXPECTED }
+}
+
+/** Logs the catalogue's failures of the sandbox itself (a failed store write). */
+function logFailure (err: Error, request: FastifyRequest): void {
+  const log = err instanceof DomainError ? err.answer.log : undefined
+  if (log !== undefined) request.log.error({ err }, log)
 }
 
 /** The one error handler (style rule 5): maps catalogue errors to each surface's wire format. */
 export function registerErrorHandler (app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
-    if (surfaceOf(request) === 'gateway') {
+    logFailure(err, request)
+    const surface = surfaceOf(request)
+    if (surface === 'gateway') {
       const failure = gatewayError(err, request)
       return reply.code(failure.httpStatus).send({ rsp_code: failure.code, rsp_msg: failure.message })
     }
-    if (surfaceOf(request) === 'page') return sendPageError(err, request, reply)
-    if (err instanceof ApiError) return reply.code(err.statusCode).send({ error: err.code, message: err.message })
-    if (err instanceof IdTakenError) return reply.code(409).send({ error: 'ORDER_USED', message: err.message })
-    if (err instanceof GoneError) return reply.code(404).send({ error: 'NOT_FOUND', message: err.message })
-    if (err instanceof StoreError) {
-      request.log.error({ err }, 'store write failed')
-      return reply.code(500).send({ error: 'DB_ERROR', message: `the change could not be saved (${err.message})` })
+    if (surface === 'page') {
+      const failure = pageError(err, request)
+      // Admin pages keep the admin shell; payer pages the payer's.
+      const render = request.routeOptions.config?.admin === 'ui' ? adminErrorPage : renderPageError
+      return reply.code(failure.status).type(HTML).send(failure.html ?? render(failure.message))
     }
-    const fastifyError = err as FastifyError
-    if (fastifyError.statusCode !== undefined && fastifyError.statusCode < 500) {
-      return reply.code(fastifyError.statusCode).send({ error: 'BAD_REQUEST', message: fastifyError.message })
-    }
-    request.log.error({ err }, 'unexpected error')
-    return reply.code(500).send({ error: 'INTERNAL', message: 'unexpected sandbox error; see the sandbox log' })
+    const failure = apiError(err, request)
+    return reply.code(failure.status).send(failure.body)
   })
 
   app.setNotFoundHandler((request, reply) => {

@@ -10,13 +10,8 @@ import type { RatesFile } from '../rates.js'
 import type { Store } from '../store/index.js'
 import type { Validator } from './validate.js'
 
-/** What an action handler may use: the calling merchant and the injected services. */
-export interface ActionContext {
-  merchant: Merchant
-  action: string
-  version: string
-  /** The level-1 body as received (PASSIVEPAY documents `terminal_no` and `operator_id` there). */
-  envelope: Readonly<Record<string, unknown>>
+/** The injected services an action handler may use. */
+export interface ActionServices {
   store: Store
   clock: Clock
   ids: Ids
@@ -26,6 +21,15 @@ export interface ActionContext {
   rates: RatesFile
   /** Magic outcomes (fixtures `outcomes.json`): PASSIVEPAY reads its magic auth codes here. */
   outcomes: OutcomesFile
+}
+
+/** What an action handler may use: the calling merchant, its request, and the injected services. */
+export interface ActionContext extends ActionServices {
+  merchant: Merchant
+  action: string
+  version: string
+  /** The level-1 body as received (PASSIVEPAY documents `terminal_no` and `operator_id` there). */
+  envelope: Readonly<Record<string, unknown>>
   /** Origin for absolute URLs the answer hands out (PUBLIC_URL, or the request's own origin). */
   baseUrl: string
 }

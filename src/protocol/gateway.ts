@@ -1,26 +1,15 @@
-import type { Clock } from '../clock.js'
 import { CryptoError, openDetailed, seal, type CryptoErrorCode, type DataObject } from '../crypto/index.js'
-import { GatewayError, gatewayMessage } from '../errors.js'
-import type { Ids } from '../ids.js'
+import { DomainError, GatewayError, gatewayMessage } from '../errors.js'
 import type { MerchantDirectory } from '../merchants.js'
-import type { Payments } from '../orders/payments.js'
-import type { OutcomesFile } from '../outcomes.js'
-import type { RatesFile } from '../rates.js'
-import type { Store } from '../store/index.js'
-import { CodedAnswer } from './action.js'
+import { CodedAnswer, type ActionServices } from './action.js'
 import { RequestEnvelopeSchema, type ResponseEnvelope } from './envelope.js'
 import { normalizeData } from './normalize.js'
 import { ACTIONS, findAction } from './registry.js'
 import { compile } from './validate.js'
 
-export interface GatewayDeps {
+/** The gateway finds the merchant; the actions get the rest. */
+export interface GatewayDeps extends ActionServices {
   merchants: MerchantDirectory
-  store: Store
-  clock: Clock
-  ids: Ids
-  payments: Payments
-  rates: RatesFile
-  outcomes: OutcomesFile
 }
 
 /** What the gateway learnt about one request, step by step: the material of the request log. */
@@ -122,7 +111,7 @@ export async function processEnvelope (body: unknown, deps: GatewayDeps, baseUrl
       outcomes: deps.outcomes
     }, data)
   } catch (err) {
-    if (err instanceof GatewayError) trace.failed_step = 'action_rules'
+    if (err instanceof GatewayError || err instanceof DomainError) trace.failed_step = 'action_rules'
     throw err
   }
   const coded = answer instanceof CodedAnswer ? answer : new CodedAnswer('SUCCESS', answer)

@@ -1,7 +1,7 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { BIZPAY_PREFIX } from '../orders/create-order.js'
-import { TransitionError } from '../orders/lifecycle.js'
+import { TransitionError } from '../errors.js'
 import { payerPageOf, type Order, type OrderStatus } from '../orders/order.js'
 import { PAYER_CHOICES, type PayerChoice } from '../orders/payer-choice.js'
 import { returnTarget } from '../orders/return-to-merchant.js'
@@ -79,28 +79,32 @@ export function registerCheckoutPage (app: FastifyInstance, deps: HostedDeps): v
     return renderCheckoutPage({ order, merchantName: merchantName(order), formAction: request.url, selected: selectedOf(request.query.selected) })
   })
 
+  const viewOf = (request: FastifyRequest<ChoiceRequest>, order: Order): CheckoutView =>
+    ({ order, merchantName: merchantName(order), formAction: request.url, selected: request.body.method ?? selectedOf(request.query.selected) })
+
+  /** A refused choice (paid in another tab, past the deadline): the page shows the order as it is now, and why. */
+  function refusedPage (request: FastifyRequest, err: Error): string {
+    const choiceRequest = request as FastifyRequest<ChoiceRequest>
+    const now = checkoutOrder(deps, choiceRequest.params.token)
+    // A reset removed it meanwhile.
+    if (now === undefined) return renderNotFound()
+    return renderCheckoutPage({ ...viewOf(choiceRequest, now), problem: err.message })
+  }
+
   app.post<ChoiceRequest>(path, {
-    config: { surface: 'page' },
+    config: { surface: 'page', refusedPage },
     schema: { summary: 'Hosted checkout page: the payer\'s method and choice', tags: ['payer pages'], params: PageParams, querystring: PageQuery, body: ChoiceBody }
   }, async (request, reply) => {
     const order = checkoutOrder(deps, request.params.token)
     reply.type('text/html; charset=utf-8')
     if (order === undefined) return reply.code(404).send(renderNotFound())
     const { choice, method } = request.body
-    const view: CheckoutView = { order, merchantName: merchantName(order), formAction: request.url, selected: method ?? selectedOf(request.query.selected) }
+    const view = viewOf(request, order)
     if (choice === 'pay' && method === undefined) {
       return reply.code(400).send(renderCheckoutPage({ ...view, problem: 'Choose a payment method (method: WECHATPAY, ALIPAY, UNIONPAY or GP) to pay' }))
     }
-    let done: Order
-    try {
-      await closeIfExpired(deps, order)
-      done = await applyChoice(deps, order, choice, method)
-    } catch (err) {
-      if (!(err instanceof TransitionError)) throw err
-      // As it is now: the payer may have paid in another tab, or the deadline closed it.
-      const now = checkoutOrder(deps, request.params.token) ?? order
-      return reply.code(409).send(renderCheckoutPage({ ...view, order: now, problem: err.message }))
-    }
+    await closeIfExpired(deps, order)
+    const done = await applyChoice(deps, order, choice, method)
     return renderCheckoutPage({ ...view, order: done, outcome: OUTCOME[done.status] ?? done.status, back: returnTarget(done) })
   })
 }

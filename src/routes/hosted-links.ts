@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type, type TProperties } from '@sinclair/typebox'
-import { GatewayError, gatewayMessage, StoreError } from '../errors.js'
+import { IdTakenError } from '../errors.js'
 import type { Merchant } from '../fixtures.js'
 import { commitOrder, draftOrder, type NewOrder, type OrderContext } from '../orders/create-order.js'
 import { checkOperId, linkMerchant, readAlipayLink, readH5Link, type AlipayLinkKind, type LinkQuery, type SubmitType } from '../orders/link-params.js'
 import { payerPagePath, type Order } from '../orders/order.js'
-import { renderPageError } from '../pages/html.js'
 import { renderLinkForm } from '../pages/link-pages.js'
 import type { HostedDeps } from './hosted-deps.js'
 
@@ -128,10 +127,10 @@ function reopened (ctx: LinkContext, input: LinkPlan['order']): Order | undefine
   return order !== undefined && order.action === ctx.action && order.amount === input.amount ? order : undefined
 }
 
-function duplicated (ctx: LinkContext, orderId: string): GatewayError {
+function duplicated (ctx: LinkContext, orderId: string): IdTakenError {
   const order = ctx.store.orders.find(ctx.merchant.merchant_id, orderId)
   const use = order === undefined ? 'a refund' : order.action === ctx.action ? `a ${ctx.action} link of ${order.amount} cents` : `another flow (${order.action})`
-  return new GatewayError('ORDER_USED', `orderId ${orderId} was already used by merchant ${ctx.merchant.merchant_id} for ${use}; ` +
+  return new IdTakenError(ctx.merchant.merchant_id, orderId, `orderId ${orderId} was already used by merchant ${ctx.merchant.merchant_id} for ${use}; ` +
     'opening a link again reuses its order only with the same amount')
 }
 
@@ -147,7 +146,7 @@ async function openOrder (ctx: LinkContext, input: LinkPlan['order']): Promise<O
     await commitOrder(ctx, order)
     return order
   } catch (err) {
-    if (!(err instanceof GatewayError) || err.code !== 'ORDER_USED') throw err
+    if (!(err instanceof IdTakenError)) throw err
     // A second opening of the same link may have created the order while this one drafted it.
     const raced = reopened(ctx, input)
     if (raced !== undefined) return raced
@@ -155,33 +154,18 @@ async function openOrder (ctx: LinkContext, input: LinkPlan['order']): Promise<O
   }
 }
 
-/** A refused link as the payer's browser shows it; undefined for what is not a refusal. */
-function refusalOf (err: unknown, request: FastifyRequest): { status: number, message: string } | undefined {
-  if (err instanceof GatewayError) return { status: err.code === 'ORDER_USED' ? 409 : 400, message: err.message }
-  if (err instanceof StoreError) {
-    request.log.error({ err }, 'store write failed')
-    return { status: 503, message: gatewayMessage('DB_ERROR', 'the order could not be saved, so none was created; open the link again') }
-  }
-  return undefined
-}
-
 function registerLink (app: FastifyInstance, deps: HostedDeps, kind: LinkKind, summary: string, properties: TProperties, plan: (query: LinkQuery) => LinkPlan): void {
   app.get<LinkRequest>(`/${kind}`, {
     config: { surface: 'page' },
     schema: { summary, tags: ['payment links'], querystring: querystring(properties) }
   }, async (request, reply): Promise<FastifyReply> => {
-    try {
-      const { merchant, order: input, submitType } = plan(request.query)
-      const ctx = contextOf(deps, request, merchant, kind)
-      const order = await openOrder(ctx, input)
-      const payerUrl = ctx.baseUrl + payerPagePath(order)
-      if (submitType === 'scan') return reply.redirect(payerUrl, 302)
-      return reply.type('text/html; charset=utf-8').send(renderLinkForm(order, merchant.name, payerUrl))
-    } catch (err) {
-      const refusal = refusalOf(err, request)
-      if (refusal === undefined) throw err
-      return reply.code(refusal.status).type('text/html; charset=utf-8').send(renderPageError(refusal.message))
-    }
+    // A refused link (PARAM_INVALID, ORDER_USED, a failed write) is an error page of the error handler.
+    const { merchant, order: input, submitType } = plan(request.query)
+    const ctx = contextOf(deps, request, merchant, kind)
+    const order = await openOrder(ctx, input)
+    const payerUrl = ctx.baseUrl + payerPagePath(order)
+    if (submitType === 'scan') return reply.redirect(payerUrl, 302)
+    return reply.type('text/html; charset=utf-8').send(renderLinkForm(order, merchant.name, payerUrl))
   })
 }
 

@@ -1,7 +1,6 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import type { MerchantDirectory } from '../merchants.js'
-import { TransitionError } from '../orders/lifecycle.js'
 import { payerPageOf, type Order, type PayerPage } from '../orders/order.js'
 import { applyPayerChoice, PAYER_CHOICES, type PayerChoice } from '../orders/payer-choice.js'
 import type { Payments } from '../orders/payments.js'
@@ -72,8 +71,19 @@ export function registerPayerPage (app: FastifyInstance, deps: PayerPageDeps, sp
     return spec.render(order, merchantName(order.merchant_id), request.url)
   })
 
-  app.post<PageRequest & { Body: { choice: PayerChoice } }>(spec.path, {
-    config: { surface: 'page' },
+  type ChoiceRequest = PageRequest & { Body: { choice: PayerChoice } }
+
+  /** A refused choice (already paid, closed): the page shows the order as it is now, and why nothing changed. */
+  function refusedPage (request: FastifyRequest, err: Error): string {
+    const { params, query, body, url } = request as FastifyRequest<ChoiceRequest>
+    // As it is now: another tab, the scheduler or the control API may have changed it; a reset may have removed it.
+    const now = findOrder(params.token)
+    if (now === undefined) return renderNotFound()
+    return spec.renderResult(now, merchantName(now.merchant_id), url, body.choice, err.message, returnTarget(now, redirectUrlOf(query.redirect_url) ?? undefined))
+  }
+
+  app.post<ChoiceRequest>(spec.path, {
+    config: { surface: 'page', refusedPage },
     schema: { summary: `${spec.summary}: the payer's choice`, tags: ['payer pages'], params: PageParams, querystring: PageQuery, body: ChoiceBody }
   }, async (request, reply) => {
     const order = findOrder(request.params.token)
@@ -83,15 +93,7 @@ export function registerPayerPage (app: FastifyInstance, deps: PayerPageDeps, sp
     if (redirectUrl === null) return reply.code(400).send(renderPageError('redirect_url must be an absolute http(s) URL'))
     const { choice } = request.body
     const name = merchantName(order.merchant_id)
-    let done: Order
-    try {
-      done = await applyPayerChoice(deps.payments, order, choice, spec.pageName)
-    } catch (err) {
-      if (!(err instanceof TransitionError)) throw err
-      // As it is now: another tab, the scheduler or the control API may have changed it.
-      const now = findOrder(request.params.token) ?? order
-      return reply.code(409).send(spec.renderResult(now, name, request.url, choice, err.message, returnTarget(now, redirectUrl)))
-    }
+    const done = await applyPayerChoice(deps.payments, order, choice, spec.pageName)
     return spec.renderResult(done, name, request.url, choice, undefined, returnTarget(done, redirectUrl))
   })
 }

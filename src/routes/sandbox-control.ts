@@ -1,9 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import type { Dispatcher } from '../callbacks/dispatcher.js'
-import { ApiError } from '../errors.js'
-import { TransitionError } from '../orders/lifecycle.js'
-import type { Order } from '../orders/order.js'
+import { NotFoundError } from '../errors.js'
 import type { Payments } from '../orders/payments.js'
 import type { Store } from '../store/index.js'
 import { findOrderOrThrow } from './sandbox-orders.js'
@@ -30,17 +28,10 @@ const tipChange = (tip: string | undefined) => tip === undefined ? {} : { tip }
 
 type OrderRequest = FastifyRequest<{ Params: { order_id: string }, Querystring: { merchant_id?: string } }>
 
-/** A paid order answers 409 ORDER_PAID (the gateway's code); a closed one 409 ORDER_CLOSED. */
-async function transition (run: () => Promise<Order>): Promise<Order> {
-  try {
-    return await run()
-  } catch (err) {
-    if (err instanceof TransitionError) throw new ApiError('CONFLICT', err.message, err.code)
-    throw err
-  }
-}
-
-/** Payment events on demand, and callback redelivery (contract §4). */
+/**
+ * Payment events on demand, and callback redelivery (contract §4). A refused event is a TransitionError: a paid
+ * order answers 409 ORDER_PAID (the gateway's code), a closed one 409 ORDER_CLOSED (src/errors.ts).
+ */
 export function registerControlRoutes (app: FastifyInstance, deps: ControlDeps): void {
   const find = (request: OrderRequest) => findOrderOrThrow(deps.store, request.params.order_id, request.query.merchant_id)
   const schema = (summary: string) => ({ summary, tags: ['control API'], params: OrderParams, querystring: MerchantQuery })
@@ -48,30 +39,29 @@ export function registerControlRoutes (app: FastifyInstance, deps: ControlDeps):
   app.post<{ Params: { order_id: string }, Querystring: { merchant_id?: string }, Body: { tip?: string } | null }>(
     '/sandbox/api/orders/:order_id/pay',
     { config: { admin: 'api' }, schema: { ...schema('The payer pays now; fires the callback'), body: PayBody } },
-    async (request) => transition(() => deps.payments.pay(find(request), 'paid through the control API', tipChange(request.body?.tip))))
+    async (request) => deps.payments.pay(find(request), 'paid through the control API', tipChange(request.body?.tip)))
 
   app.post<{ Params: { order_id: string }, Querystring: { merchant_id?: string } }>(
     '/sandbox/api/orders/:order_id/fail',
     { config: { admin: 'api' }, schema: schema('Decline the payment; fires a FAIL callback') },
-    async (request) => transition(() => deps.payments.decline(find(request), 'declined through the control API')))
+    async (request) => deps.payments.decline(find(request), 'declined through the control API'))
 
   app.post<{ Params: { order_id: string }, Querystring: { merchant_id?: string } }>(
     '/sandbox/api/orders/:order_id/expire',
     { config: { admin: 'api' }, schema: schema('Expire the unpaid order (notpay); no callback') },
-    async (request) => transition(() => deps.payments.expire(find(request), 'expired through the control API')))
+    async (request) => deps.payments.expire(find(request), 'expired through the control API'))
 
   app.post<{ Params: { order_id: string }, Querystring: { merchant_id?: string }, Body: { amount?: string } | null }>(
     '/sandbox/api/orders/:order_id/refund',
     { config: { admin: 'api' }, schema: { ...schema('Refund a paid order, in part (amount in cents) or in full (no amount); no callback'), body: RefundBody } },
-    async (request) => transition(async () =>
-      (await deps.payments.refund(find(request), 'refunded through the control API', request.body?.amount ?? undefined)).order))
+    async (request) => (await deps.payments.refund(find(request), 'refunded through the control API', request.body?.amount ?? undefined)).order)
 
   app.post<{ Params: { id: string } }>('/sandbox/api/callbacks/:id/redeliver', {
     config: { admin: 'api' },
     schema: { summary: 'Send a callback once more now', tags: ['control API'], params: Type.Object({ id: Type.String() }) }
   }, async (request) => {
     const delivery = deps.store.callbacks.get(request.params.id)
-    if (delivery === undefined) throw new ApiError('NOT_FOUND', `callback ${request.params.id} not found`)
+    if (delivery === undefined) throw new NotFoundError(`callback ${request.params.id} not found`)
     const attempt = await deps.dispatcher.redeliver(delivery)
     return { delivery: deps.store.callbacks.get(delivery.id) ?? delivery, attempt }
   })

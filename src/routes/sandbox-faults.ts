@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
-import { ApiError } from '../errors.js'
+import { NotFoundError } from '../errors.js'
 import type { MerchantDirectory } from '../merchants.js'
 import { parseFault } from '../faults/parse-fault.js'
 import type { FaultRegistry } from '../faults/registry.js'
@@ -52,7 +52,7 @@ export function registerSandboxFaults (app: FastifyInstance, faults: FaultRegist
     config: { admin: 'api' },
     schema: { summary: 'Disarm one fault', tags, params: Type.Object({ id: Type.String() }), response: { 200: Removed } }
   }, async (request) => {
-    if (faults.remove(request.params.id) === undefined) throw new ApiError('NOT_FOUND', `fault ${request.params.id} is not armed (fired its last time, or never existed)`)
+    if (faults.remove(request.params.id) === undefined) throw new NotFoundError(`fault ${request.params.id} is not armed (fired its last time, or never existed)`)
     return { removed: 1 }
   })
 }

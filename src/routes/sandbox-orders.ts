@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
-import { ApiError } from '../errors.js'
+import { ConflictError, NotFoundError } from '../errors.js'
 import { ORDER_STATUSES, payerPagePath, type Order } from '../orders/order.js'
 import type { Store } from '../store/index.js'
 import type { BaseUrlOf } from './process.js'
@@ -23,13 +23,13 @@ const OneParams = Type.Object({ order_id: Type.String() })
 export function findOrderOrThrow (store: Store, orderId: string, merchantId: string | undefined): Order {
   if (merchantId !== undefined) {
     const order = store.orders.find(merchantId, orderId)
-    if (order === undefined) throw new ApiError('NOT_FOUND', `order ${orderId} of merchant ${merchantId} not found`)
+    if (order === undefined) throw new NotFoundError(`order ${orderId} of merchant ${merchantId} not found`)
     return order
   }
   const matches = store.orders.findById(orderId)
-  if (matches.length === 0) throw new ApiError('NOT_FOUND', `order ${orderId} not found`)
+  if (matches.length === 0) throw new NotFoundError(`order ${orderId} not found`)
   if (matches.length > 1) {
-    throw new ApiError('CONFLICT', `order ${orderId} exists for several merchants (${matches.map((o) => o.merchant_id).join(', ')}); add ?merchant_id=`)
+    throw new ConflictError(`order ${orderId} exists for several merchants (${matches.map((o) => o.merchant_id).join(', ')}); add ?merchant_id=`)
   }
   return matches[0]!
 }

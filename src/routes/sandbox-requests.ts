@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
-import { ApiError } from '../errors.js'
+import { NotFoundError } from '../errors.js'
 import { RequestLogEntrySchema } from '../inspector/log-entry.js'
 import { REQUEST_PAGE, type RequestLog, type RequestLogFilter } from '../inspector/request-log.js'
 
@@ -48,7 +48,7 @@ export function registerSandboxRequests (app: FastifyInstance, requestLog: Reque
     }
   }, async (request) => {
     const entry = requestLog.get(request.params.id)
-    if (entry === undefined) throw new ApiError('NOT_FOUND', `request ${request.params.id} is not in the log (it keeps the last ${requestLog.size})`)
+    if (entry === undefined) throw new NotFoundError(`request ${request.params.id} is not in the log (it keeps the last ${requestLog.size})`)
     return entry
   })
 }

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { commitOrder, draftOrder } from '../../orders/create-order.js'
+import { commitOrder, draftOrder, requestedOrder } from '../../orders/create-order.js'
 import type { PayMethod } from '../../orders/order.js'
 import { defineAction } from '../action.js'
 import { Cents, HttpUrl, OneOf, OperatorId, OptionalCents, OrderId } from '../fields.js'
@@ -47,11 +47,8 @@ export default defineAction({
   answer: compile(ActivePayAnswerSchema),
   async handle (ctx, data) {
     const order = draftOrder(ctx, {
-      order_id: data.order_id,
+      ...requestedOrder(data),
       method: data.biz_type,
-      amount: data.amount,
-      tip: data.tip,
-      operator_id: data.operator_id,
       notify_url: data.call_back_url,
       request: data
     })

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
 import { Type, type Static } from '@sinclair/typebox'
-import { commitOrder, draftOrder } from '../../orders/create-order.js'
+import { commitOrder, draftOrder, requestedOrder } from '../../orders/create-order.js'
 import { defineAction, type ActionContext } from '../action.js'
 import { compile } from '../validate.js'
-import { prepayId, WALLET_ALIASES, walletAnswerFields, walletFields } from './wallet-order.js'
+import { prepayId, WALLET_SPELLINGS, walletAnswerFields, walletFields } from './wallet-order.js'
 
 /** The data of MAPPPAY (reference §11; the union of its two archived tables, in their order). */
 export const MappPayDataSchema = Type.Object({
@@ -84,18 +84,14 @@ export default defineAction({
   // The docs' table says 1.1, their example sends 1.0.
   versions: ['1.1', '1.0'],
   summary: 'Create a WeChat Pay order for a Mini-Program (wx.requestPayment parameters)',
-  aliases: WALLET_ALIASES,
-  trim: ['biz_type'],
+  ...WALLET_SPELLINGS,
   data: compile(MappPayDataSchema),
   answer: compile(MappPayAnswerSchema),
   async handle (ctx, data) {
     const prepay = prepayId(ctx)
     const order = draftOrder(ctx, {
-      order_id: data.order_id,
+      ...requestedOrder(data),
       method: 'WECHATPAY',
-      amount: data.amount,
-      tip: data.tip,
-      operator_id: data.operator_id,
       notify_url: data.call_back_url,
       payer_page: 'scan',
       sale_num: data.sale_num,

@@ -1,15 +1,13 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { parseDuration } from '../../duration.js'
-import { GatewayError, StoreError, type GatewayCode } from '../../errors.js'
-import { commitOrder, draftOrder } from '../../orders/create-order.js'
-import { TransitionError } from '../../orders/lifecycle.js'
-import { GoneError } from '../../store/index.js'
+import { GatewayError, GoneError, StoreError, TransitionError, type GatewayCode } from '../../errors.js'
+import { commitOrder, draftOrder, requestedOrder } from '../../orders/create-order.js'
 import type { Order, PayMethod } from '../../orders/order.js'
 import { authCodeOutcomeFor, DEFAULT_CONFIRM_AFTER, type AuthCodeOutcome } from '../../outcomes.js'
 import { CodedAnswer, defineAction, type ActionContext } from '../action.js'
 import { HttpUrl, OneOf } from '../fields.js'
 import { compile } from '../validate.js'
-import { WALLET_ALIASES, walletAnswerFields, walletFields } from './wallet-order.js'
+import { WALLET_SPELLINGS, walletAnswerFields, walletFields } from './wallet-order.js'
 
 type Wallet = Extract<PayMethod, 'WECHATPAY' | 'ALIPAY' | 'UNIONPAY'>
 
@@ -154,8 +152,7 @@ export default defineAction({
   action: 'PASSIVEPAY',
   versions: ['1.0'],
   summary: 'Pay in store with the payer\'s wallet payment code (the merchant scans it)',
-  aliases: WALLET_ALIASES,
-  trim: ['biz_type'],
+  ...WALLET_SPELLINGS,
   data: compile(PassivePayDataSchema),
   answer: compile(PassivePayAnswerSchema),
   async handle (ctx, data) {
@@ -164,11 +161,8 @@ export default defineAction({
     const magic = magicOf(ctx, data.auth_code)
     const buyer = buyerLoginId(data.auth_code)
     const order = draftOrder(ctx, {
-      order_id: data.order_id,
+      ...requestedOrder(data),
       method: data.biz_type,
-      amount: data.amount,
-      tip: data.tip,
-      operator_id: data.operator_id,
       notify_url: data.call_back_url ?? '',
       pay_at: confirmAt(ctx, magic),
       sale_num: data.sale_num,

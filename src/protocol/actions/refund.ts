@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { GatewayError, type GatewayCode } from '../../errors.js'
-import { TransitionError, type TransitionCode } from '../../orders/lifecycle.js'
+import { GatewayError } from '../../errors.js'
 import { unknownOrder } from '../../orders/query-view.js'
 import { defineAction } from '../action.js'
 import { Cents, OrderId } from '../fields.js'
@@ -24,15 +23,6 @@ export const RefundAnswerSchema = Type.Object({
   finish_time: BeijingTimeField('Refund time')
 }, { $id: 'RefundAnswer', additionalProperties: false })
 
-/** Appendix B codes for refusals: a pre-authorised order has its own code; the rest is an invalid parameter. */
-const REFUSAL: Record<TransitionCode, GatewayCode> = {
-  ORDER_TYPE_ERROR: 'ORDER_TYPE_ERROR',
-  ORDER_NOT_PAID: 'PARAM_INVALID',
-  REFUND_EXCEEDS: 'PARAM_INVALID',
-  ORDER_PAID: 'PARAM_INVALID',
-  ORDER_CLOSED: 'PARAM_INVALID'
-}
-
 /** REFUND 1.0: refunds a paid order in part or in full, under a refund id of its own. Sends no callback (none is documented). */
 export default defineAction({
   action: 'REFUND',
@@ -52,20 +42,16 @@ export default defineAction({
     if (data.order_id !== undefined && ctx.store.orders.idTaken(merchantId, data.order_id)) {
       throw new GatewayError('ORDER_USED', `order_id ${data.order_id} was already used by merchant ${merchantId}; a refund needs an order id of its own`)
     }
-    try {
-      const { order: refunded, refund } = await ctx.payments.refund(order, `refunded by REFUND ${ctx.version}`, data.refund_amt, data.order_id)
-      return {
-        order_id: refund.refund_id,
-        ori_order_id: refunded.order_id,
-        refund_amt: refund.amount,
-        refund_amount: refunded.refund_amount ?? refund.amount,
-        order_status: refunded.status,
-        bizpay_order_id: refund.bizpay_order_id,
-        finish_time: refund.finish_time
-      }
-    } catch (err) {
-      if (err instanceof TransitionError) throw new GatewayError(REFUSAL[err.code], err.message)
-      throw err
+    // A refused refund is a TransitionError: ORDER_TYPE_ERROR for a pre-authorised order, otherwise PARAM_INVALID (src/errors.ts).
+    const { order: refunded, refund } = await ctx.payments.refund(order, `refunded by REFUND ${ctx.version}`, data.refund_amt, data.order_id)
+    return {
+      order_id: refund.refund_id,
+      ori_order_id: refunded.order_id,
+      refund_amt: refund.amount,
+      refund_amount: refunded.refund_amount ?? refund.amount,
+      order_status: refunded.status,
+      bizpay_order_id: refund.bizpay_order_id,
+      finish_time: refund.finish_time
     }
   }
 })
