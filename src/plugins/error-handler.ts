@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError, GatewayError, GoneError, IdTakenError, StoreError } from '../errors.js'
-import { adminErrorPage } from '../admin/layout.js'
-import { renderPageError } from '../pages/html.js'
+import { adminErrorPage } from '../views/admin/error-pages.js'
+import { renderPageError } from '../views/payer/error-pages.js'
+import { sendHtml } from '../views/send-html.js'
 
 /** Which wire format a route answers errors in. Routes declare it in `config.surface`. */
 export type Surface = 'gateway' | 'api' | 'page'
@@ -41,12 +42,11 @@ function sendPageError (err: FastifyError | Error, request: FastifyRequest, repl
   const fastifyError = err as FastifyError
   // Admin pages keep the admin shell; payer pages the payer's.
   const render = request.routeOptions.config?.admin === 'ui' ? adminErrorPage : renderPageError
-  reply.type('text/html; charset=utf-8')
   if (fastifyError.statusCode !== undefined && fastifyError.statusCode < 500) {
-    return reply.code(fastifyError.statusCode).send(render(fastifyError.message))
+    return sendHtml(reply, render(fastifyError.message), fastifyError.statusCode)
   }
   request.log.error({ err }, 'unexpected error on a page')
-  return reply.code(500).send(render('unexpected sandbox error; see the sandbox log'))
+  return sendHtml(reply, render('unexpected sandbox error; see the sandbox log'), 500)
 }
 
 /** The one error handler (style rule 5): maps catalogue errors to each surface's wire format. */
