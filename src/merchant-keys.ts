@@ -13,6 +13,12 @@ export interface MerchantKeys {
 
 const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
+/** A sign key shown without giving it away: its first and last two characters. */
+export function maskKey (key: string): string {
+  if (key.length <= 6) return '*'.repeat(key.length)
+  return key.slice(0, 2) + '*'.repeat(key.length - 4) + key.slice(-2)
+}
+
 /** Runtime merchant ids start with this prefix, so they are told apart from fixture merchants at a glance. */
 export const RUNTIME_PREFIX = 'RT'
 

@@ -1,7 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { ApiError, DomainError, GatewayError, gatewayMessage, TransitionError } from '../errors.js'
-import { adminErrorPage } from '../admin/layout.js'
-import { renderPageError } from '../pages/html.js'
+import { adminErrorPage } from '../views/admin/error-pages.js'
+import type { SafeHtml } from '../views/html.js'
+import { renderPageError } from '../views/payer/error-pages.js'
+import { sendHtml } from '../views/send-html.js'
 
 /** Which wire format a route answers errors in. Routes declare it in `config.surface`. */
 export type Surface = 'gateway' | 'api' | 'page'
@@ -10,7 +12,7 @@ export type Surface = 'gateway' | 'api' | 'page'
  * How a page shows a refused transition in place (the order as it is now, and why nothing changed), e.g. the
  * payer pages after a second Pay. The error handler still decides that it is a refusal, and its status.
  */
-export type RefusedPage = (request: FastifyRequest, err: TransitionError) => string
+export type RefusedPage = (request: FastifyRequest, err: TransitionError) => SafeHtml
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -19,7 +21,6 @@ declare module 'fastify' {
   }
 }
 
-const HTML = 'text/html; charset=utf-8'
 const UNEXPECTED = 'unexpected sandbox error; see the sandbox log'
 
 function surfaceOf (request: FastifyRequest): Surface {
@@ -62,7 +63,7 @@ function apiError (err: FastifyError | Error, request: FastifyRequest): { status
 }
 
 /** A page answer: status and the message the error page shows (or the route's own page for a refused transition). */
-function pageError (err: FastifyError | Error, request: FastifyRequest): { status: number, html?: string, message: string } {
+function pageError (err: FastifyError | Error, request: FastifyRequest): { status: number, html?: SafeHtml, message: string } {
   if (err instanceof DomainError) {
     const { page, gateway } = err.answer
     const refusedPage = request.routeOptions.config?.refusedPage
@@ -97,7 +98,7 @@ export function registerErrorHandler (app: FastifyInstance): void {
       const failure = pageError(err, request)
       // Admin pages keep the admin shell; payer pages the payer's.
       const render = request.routeOptions.config?.admin === 'ui' ? adminErrorPage : renderPageError
-      return reply.code(failure.status).type(HTML).send(failure.html ?? render(failure.message))
+      return sendHtml(reply, failure.html ?? render(failure.message), failure.status)
     }
     const failure = apiError(err, request)
     return reply.code(failure.status).send(failure.body)

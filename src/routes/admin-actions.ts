@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
-import type { DoneKey } from '../admin/order-page.js'
-import { notFoundPage } from '../admin/layout.js'
-import { orderPagePath } from '../admin/orders-page.js'
 import { ApiError, TransitionError } from '../errors.js'
 import type { Order } from '../orders/order.js'
+import { notFoundPage } from '../views/admin/error-pages.js'
+import type { DoneKey } from '../views/admin/order-page.js'
+import { orderPagePath } from '../views/admin/orders-page.js'
+import { sendHtml } from '../views/send-html.js'
 import type { AdminUiDeps } from './admin-ui.js'
 
-const HTML = 'text/html; charset=utf-8'
 const PAGE = { admin: 'ui', surface: 'page' } as const
 
 export const OrderParams = Type.Object({
@@ -57,7 +57,7 @@ function registerOrderAction (app: FastifyInstance, deps: AdminUiDeps, action: O
   app.post<{ Params: Static<typeof OrderParams>, Body: RefundForm }>(`/sandbox/orders/:merchant_id/:order_id/${action.path}`, { config: PAGE, schema }, async (request, reply) => {
     const { merchant_id: merchantId, order_id: orderId } = request.params
     const order = deps.store.orders.find(merchantId, orderId)
-    if (order === undefined) return reply.code(404).type(HTML).send(notFoundPage(`order ${orderId} of merchant ${merchantId} not found`, deps.adminToken !== undefined, 'orders'))
+    if (order === undefined) return sendHtml(reply, notFoundPage(`order ${orderId} of merchant ${merchantId} not found`, deps.adminToken !== undefined, 'orders'), 404)
     let changed: Order
     try {
       changed = await action.run(order, request.body ?? undefined)
@@ -76,7 +76,7 @@ function registerRedeliver (app: FastifyInstance, deps: AdminUiDeps): void {
     schema: { summary: 'Admin UI: send a callback once more now', tags: ['admin UI'], hide: false, params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }) }
   }, async (request, reply) => {
     const delivery = deps.store.callbacks.get(request.params.id)
-    if (delivery === undefined) return reply.code(404).type(HTML).send(notFoundPage(`callback ${request.params.id} not found`, deps.adminToken !== undefined, 'orders'))
+    if (delivery === undefined) return sendHtml(reply, notFoundPage(`callback ${request.params.id} not found`, deps.adminToken !== undefined, 'orders'), 404)
     await deps.dispatcher.redeliver(delivery)
     const back = orderPagePath(delivery.merchant_id, delivery.order_id)
     return reply.redirect(`${back}?done=redelivered#callback-${encodeURIComponent(delivery.id)}`, 303)

@@ -1,7 +1,5 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
-import { notFoundPage } from '../admin/layout.js'
-import { DONE_MESSAGES, renderOrderPage, type DoneKey } from '../admin/order-page.js'
 import type { Dispatcher } from '../callbacks/dispatcher.js'
 import type { RequestLog } from '../inspector/request-log.js'
 import type { MerchantDirectory } from '../merchants.js'
@@ -9,6 +7,10 @@ import { ORDER_STATUSES, payerPagePath, type Order } from '../orders/order.js'
 import type { Payments } from '../orders/payments.js'
 import { loginCookie, logoutCookie, safeNext, tokenMatches } from '../plugins/admin-auth.js'
 import type { Store } from '../store/index.js'
+import { notFoundPage } from '../views/admin/error-pages.js'
+import { DONE_MESSAGES, renderOrderPage, type DoneKey } from '../views/admin/order-page.js'
+import type { SafeHtml } from '../views/html.js'
+import { sendHtml } from '../views/send-html.js'
 import { registerAdminActions, OrderParams } from './admin-actions.js'
 import type { BaseUrlOf } from './process.js'
 
@@ -23,7 +25,6 @@ export interface AdminUiDeps {
   baseUrlOf: BaseUrlOf
 }
 
-const HTML = 'text/html; charset=utf-8'
 const PAGE = { admin: 'ui', surface: 'page' } as const
 /** The list re-renders every 2 s while live refresh is on; a bounded table keeps that cheap. */
 const MAX_ROWS = 200
@@ -57,12 +58,12 @@ const LoginBody = Type.Object({
  * The page renderers and the QR code load on the first page asked for, not at the start (issue 13: start fast); the
  * order page stays imported for its `done` messages, which its route's schema lists.
  */
-const loginPage = () => import('../admin/login-page.js')
-const merchantsPage = () => import('../admin/merchants-page.js')
-const ordersPage = () => import('../admin/orders-page.js')
-const qr = () => import('../admin/qr.js')
-const requestPage = () => import('../admin/request-page.js')
-const requestsPage = () => import('../admin/requests-page.js')
+const loginPage = () => import('../views/admin/login-page.js')
+const merchantsPage = () => import('../views/admin/merchants-page.js')
+const ordersPage = () => import('../views/admin/orders-page.js')
+const qr = () => import('../views/admin/qr.js')
+const requestPage = () => import('../views/admin/request-page.js')
+const requestsPage = () => import('../views/admin/requests-page.js')
 
 const blank = <T extends string>(value: T | undefined): Exclude<T, ''> | undefined => value === undefined || value === '' ? undefined : value as Exclude<T, ''>
 const schema = (summary: string, parts: Record<string, unknown> = {}) => ({ summary, tags: ['admin UI'], hide: false, ...parts })
@@ -87,7 +88,7 @@ function registerOrdersPage (app: FastifyInstance, deps: AdminUiDeps): void {
     const page = deps.store.orders.page({ ...filter, limit: MAX_ROWS, cursor: request.query.cursor })
     const rows = page.items.map((order) => ({ order, callbacks: deps.store.callbacks.forOrder(order.merchant_id, order.order_id) }))
     const { renderOrdersPage } = await ordersPage()
-    return reply.type(HTML).send(renderOrdersPage({
+    return sendHtml(reply, renderOrdersPage({
       rows,
       total: deps.store.orders.countMatching(filter),
       merchants: merchantOptions(deps),
@@ -100,7 +101,7 @@ function registerOrdersPage (app: FastifyInstance, deps: AdminUiDeps): void {
   })
 }
 
-async function orderPage (deps: AdminUiDeps, order: Order, baseUrl: string, query: Static<typeof OrderQuery>): Promise<string> {
+async function orderPage (deps: AdminUiDeps, order: Order, baseUrl: string, query: Static<typeof OrderQuery>): Promise<SafeHtml> {
   const payerPage = payerPagePath(order)
   return renderOrderPage({
     order,
@@ -109,7 +110,7 @@ async function orderPage (deps: AdminUiDeps, order: Order, baseUrl: string, quer
     payerPageUrl: baseUrl + payerPage,
     callbacks: deps.store.callbacks.forOrder(order.merchant_id, order.order_id),
     requests: deps.requestLog.list({ order_id: order.order_id, merchant_id: order.merchant_id }),
-    qrSvg: order.code_url === '' ? '' : await (await qr()).qrSvg(order.code_url, `QR code for ${order.code_url}`),
+    qrSvg: order.code_url === '' ? undefined : await (await qr()).qrSvg(order.code_url, `QR code for ${order.code_url}`),
     done: query.done,
     error: blank(query.error),
     canLogOut: deps.adminToken !== undefined
@@ -123,9 +124,8 @@ function registerOrderPage (app: FastifyInstance, deps: AdminUiDeps): void {
   }, async (request, reply) => {
     const { merchant_id: merchantId, order_id: orderId } = request.params
     const order = deps.store.orders.find(merchantId, orderId)
-    reply.type(HTML)
-    if (order === undefined) return reply.code(404).send(notFoundPage(`order ${orderId} of merchant ${merchantId} not found`, deps.adminToken !== undefined, 'orders'))
-    return reply.send(await orderPage(deps, order, deps.baseUrlOf(request), request.query))
+    if (order === undefined) return sendHtml(reply, notFoundPage(`order ${orderId} of merchant ${merchantId} not found`, deps.adminToken !== undefined, 'orders'), 404)
+    return sendHtml(reply, await orderPage(deps, order, deps.baseUrlOf(request), request.query))
   })
 }
 
@@ -137,7 +137,7 @@ function registerRequestPages (app: FastifyInstance, deps: AdminUiDeps): void {
     const filter = { merchant_id: blank(request.query.merchant_id), verdict: blank(request.query.verdict) }
     const { renderRequestsPage } = await requestsPage()
     const page = deps.requestLog.page({ ...filter, limit: MAX_ROWS, cursor: request.query.cursor })
-    return reply.type(HTML).send(renderRequestsPage({
+    return sendHtml(reply, renderRequestsPage({
       entries: page.requests,
       older: olderHref('/sandbox/requests', filter, page.next),
       size: deps.requestLog.size,
@@ -153,13 +153,12 @@ function registerRequestPages (app: FastifyInstance, deps: AdminUiDeps): void {
   }, async (request, reply) => {
     const entry = deps.requestLog.get(request.params.id)
     const canLogOut = deps.adminToken !== undefined
-    reply.type(HTML)
     if (entry === undefined) {
-      return reply.code(404).send(notFoundPage(`request ${request.params.id} is not in the request log (it is in memory and keeps the last ${deps.requestLog.size})`, canLogOut, 'requests'))
+      return sendHtml(reply, notFoundPage(`request ${request.params.id} is not in the request log (it is in memory and keeps the last ${deps.requestLog.size})`, canLogOut, 'requests'), 404)
     }
     const orderExists = entry.order_id !== null && entry.merchant_id !== null && deps.store.orders.find(entry.merchant_id, entry.order_id) !== undefined
     const { renderRequestPage } = await requestPage()
-    return reply.send(renderRequestPage({ entry, orderExists, canLogOut }))
+    return sendHtml(reply, renderRequestPage({ entry, orderExists, canLogOut }))
   })
 }
 
@@ -167,7 +166,7 @@ function registerMerchantsPage (app: FastifyInstance, deps: AdminUiDeps): void {
   app.get('/sandbox/merchants', {
     config: PAGE,
     schema: schema('Admin UI: the merchants, operators and (masked) sign keys')
-  }, async (_request, reply) => reply.type(HTML).send((await merchantsPage()).renderMerchantsPage({ merchants: deps.merchants.list(), isRuntime: (id) => deps.merchants.isRuntime(id), canLogOut: deps.adminToken !== undefined })))
+  }, async (_request, reply) => sendHtml(reply, (await merchantsPage()).renderMerchantsPage({ merchants: deps.merchants.list(), isRuntime: (id) => deps.merchants.isRuntime(id), canLogOut: deps.adminToken !== undefined })))
 }
 
 function registerLogin (app: FastifyInstance, token: string | undefined): void {
@@ -177,7 +176,7 @@ function registerLogin (app: FastifyInstance, token: string | undefined): void {
   }, async (request, reply) => {
     if (token === undefined) return reply.redirect('/sandbox', 303)
     const { renderLoginPage } = await loginPage()
-    return reply.type(HTML).send(renderLoginPage({ next: safeNext(request.query.next) }))
+    return sendHtml(reply, renderLoginPage({ next: safeNext(request.query.next) }))
   })
 
   app.post<{ Body: Static<typeof LoginBody> }>('/sandbox/login', {
@@ -188,7 +187,7 @@ function registerLogin (app: FastifyInstance, token: string | undefined): void {
     if (token === undefined) return reply.redirect(next, 303)
     if (!tokenMatches(request.body.token ?? '', token)) {
       const { renderLoginPage } = await loginPage()
-      return reply.code(401).type(HTML).send(renderLoginPage({ next, error: 'That is not the admin token (ADMIN_TOKEN). Try again.' }))
+      return sendHtml(reply, renderLoginPage({ next, error: 'That is not the admin token (ADMIN_TOKEN). Try again.' }), 401)
     }
     return reply.header('set-cookie', loginCookie(token)).redirect(next, 303)
   })

@@ -2,13 +2,16 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
 import { BIZPAY_PREFIX } from '../orders/create-order.js'
 import { TransitionError } from '../errors.js'
-import { payerPageOf, type Order, type OrderStatus } from '../orders/order.js'
+import { payerPageOf, type Order } from '../orders/order.js'
 import { PAYER_CHOICES, type PayerChoice } from '../orders/payer-choice.js'
 import { returnTarget } from '../orders/return-to-merchant.js'
-import { renderCheckoutPage, type CheckoutView } from '../pages/checkout-page.js'
-import { renderNotFound } from '../pages/unionpay-page.js'
 import { CHECKOUT_METHODS, type CheckoutMethod } from '../protocol/actions/prepay-query.js'
 import { beijingTime } from '../time.js'
+import { renderCheckoutPage, type CheckoutView } from '../views/payer/checkout-page.js'
+import { renderNotFound } from '../views/payer/error-pages.js'
+import { statusOutcome } from '../views/payer/outcome.js'
+import type { SafeHtml } from '../views/html.js'
+import { sendHtml } from '../views/send-html.js'
 import type { HostedDeps } from './hosted-deps.js'
 
 /** A string enum: fastify's validator then names the field and says "must be equal to one of the allowed values". */
@@ -29,8 +32,6 @@ const ChoiceBody = Type.Object({
 type Selected = CheckoutMethod | 'NONE'
 type PageRequest = { Params: { token: string }, Querystring: { selected?: Selected } }
 type ChoiceRequest = PageRequest & { Body: { choice: PayerChoice, method?: CheckoutMethod } }
-
-const OUTCOME: Partial<Record<OrderStatus, string>> = { success: 'Payment completed', fail: 'Payment declined', notpay: 'Payment cancelled' }
 
 const PAGE = 'checkout page'
 
@@ -74,16 +75,15 @@ export function registerCheckoutPage (app: FastifyInstance, deps: HostedDeps): v
     schema: { summary: 'Hosted checkout page (PREPAY_INIT payinfo)', tags: ['payer pages'], params: PageParams, querystring: PageQuery }
   }, async (request, reply) => {
     const order = checkoutOrder(deps, request.params.token)
-    reply.type('text/html; charset=utf-8')
-    if (order === undefined) return reply.code(404).send(renderNotFound())
-    return renderCheckoutPage({ order, merchantName: merchantName(order), formAction: request.url, selected: selectedOf(request.query.selected) })
+    if (order === undefined) return sendHtml(reply, renderNotFound(), 404)
+    return sendHtml(reply, renderCheckoutPage({ order, merchantName: merchantName(order), formAction: request.url, selected: selectedOf(request.query.selected) }))
   })
 
   const viewOf = (request: FastifyRequest<ChoiceRequest>, order: Order): CheckoutView =>
     ({ order, merchantName: merchantName(order), formAction: request.url, selected: request.body.method ?? selectedOf(request.query.selected) })
 
   /** A refused choice (paid in another tab, past the deadline): the page shows the order as it is now, and why. */
-  function refusedPage (request: FastifyRequest, err: Error): string {
+  function refusedPage (request: FastifyRequest, err: Error): SafeHtml {
     const choiceRequest = request as FastifyRequest<ChoiceRequest>
     const now = checkoutOrder(deps, choiceRequest.params.token)
     // A reset removed it meanwhile.
@@ -96,15 +96,14 @@ export function registerCheckoutPage (app: FastifyInstance, deps: HostedDeps): v
     schema: { summary: 'Hosted checkout page: the payer\'s method and choice', tags: ['payer pages'], params: PageParams, querystring: PageQuery, body: ChoiceBody }
   }, async (request, reply) => {
     const order = checkoutOrder(deps, request.params.token)
-    reply.type('text/html; charset=utf-8')
-    if (order === undefined) return reply.code(404).send(renderNotFound())
+    if (order === undefined) return sendHtml(reply, renderNotFound(), 404)
     const { choice, method } = request.body
     const view = viewOf(request, order)
     if (choice === 'pay' && method === undefined) {
-      return reply.code(400).send(renderCheckoutPage({ ...view, problem: 'Choose a payment method (method: WECHATPAY, ALIPAY, UNIONPAY or GP) to pay' }))
+      return sendHtml(reply, renderCheckoutPage({ ...view, problem: 'Choose a payment method (method: WECHATPAY, ALIPAY, UNIONPAY or GP) to pay' }), 400)
     }
     await closeIfExpired(deps, order)
     const done = await applyChoice(deps, order, choice, method)
-    return renderCheckoutPage({ ...view, order: done, outcome: OUTCOME[done.status] ?? done.status, back: returnTarget(done) })
+    return sendHtml(reply, renderCheckoutPage({ ...view, order: done, outcome: statusOutcome(done.status), back: returnTarget(done) }))
   })
 }

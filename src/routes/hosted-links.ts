@@ -5,7 +5,8 @@ import type { Merchant } from '../fixtures.js'
 import { commitOrder, draftOrder, type NewOrder, type OrderContext } from '../orders/create-order.js'
 import { checkOperId, linkMerchant, readAlipayLink, readH5Link, type AlipayLinkKind, type LinkQuery, type SubmitType } from '../orders/link-params.js'
 import { payerPagePath, type Order } from '../orders/order.js'
-import { renderLinkForm } from '../pages/link-pages.js'
+import { renderLinkForm } from '../views/payer/link-pages.js'
+import { sendHtml } from '../views/send-html.js'
 import type { HostedDeps } from './hosted-deps.js'
 
 /** The Order `version` of link orders: the links have no version of their own. */
@@ -165,7 +166,7 @@ function registerLink (app: FastifyInstance, deps: HostedDeps, kind: LinkKind, s
     const order = await openOrder(ctx, input)
     const payerUrl = ctx.baseUrl + payerPagePath(order)
     if (submitType === 'scan') return reply.redirect(payerUrl, 302)
-    return reply.type('text/html; charset=utf-8').send(renderLinkForm(order, merchant.name, payerUrl))
+    return sendHtml(reply, renderLinkForm(order, merchant.name, payerUrl))
   })
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { renderUnionPayPage, renderUnionPayResult } from '../pages/unionpay-page.js'
+import { renderUnionPayPage, renderUnionPayResult } from '../views/payer/unionpay-page.js'
 import { registerPayerPage, type PayerPageDeps } from './payer-page.js'
 
 /**

@@ -5,9 +5,10 @@ import { payerPageOf, type Order, type PayerPage } from '../orders/order.js'
 import { applyPayerChoice, PAYER_CHOICES, type PayerChoice } from '../orders/payer-choice.js'
 import type { Payments } from '../orders/payments.js'
 import { returnTarget, type ReturnTarget } from '../orders/return-to-merchant.js'
-import { renderPageError } from '../pages/html.js'
-import { renderNotFound } from '../pages/unionpay-page.js'
 import type { Store } from '../store/index.js'
+import type { SafeHtml } from '../views/html.js'
+import { renderNotFound, renderPageError } from '../views/payer/error-pages.js'
+import { sendHtml } from '../views/send-html.js'
 
 const PageParams = Type.Object({ token: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) })
 const ChoiceBody = Type.Object({ choice: Type.Union(PAYER_CHOICES.map((c) => Type.Literal(c))) })
@@ -43,9 +44,9 @@ export interface PayerPageSpec {
   summary: string
   /** How the order history names the page. */
   pageName: string
-  render(order: Order, merchantName: string, formAction: string): string
+  render(order: Order, merchantName: string, formAction: string): SafeHtml
   /** After a choice; `problem` says why nothing changed (already paid, closed); `back` leads to the merchant. */
-  renderResult(order: Order, merchantName: string, formAction: string, choice: PayerChoice, problem?: string, back?: ReturnTarget): string
+  renderResult(order: Order, merchantName: string, formAction: string, choice: PayerChoice, problem?: string, back?: ReturnTarget): SafeHtml
 }
 
 /**
@@ -65,16 +66,15 @@ export function registerPayerPage (app: FastifyInstance, deps: PayerPageDeps, sp
     schema: { summary: spec.summary, tags: ['payer pages'], params: PageParams, querystring: PageQuery }
   }, async (request, reply) => {
     const order = findOrder(request.params.token)
-    reply.type('text/html; charset=utf-8')
-    if (order === undefined) return reply.code(404).send(renderNotFound())
-    if (redirectUrlOf(request.query.redirect_url) === null) return reply.code(400).send(renderPageError('redirect_url must be an absolute http(s) URL'))
-    return spec.render(order, merchantName(order.merchant_id), request.url)
+    if (order === undefined) return sendHtml(reply, renderNotFound(), 404)
+    if (redirectUrlOf(request.query.redirect_url) === null) return sendHtml(reply, renderPageError('redirect_url must be an absolute http(s) URL'), 400)
+    return sendHtml(reply, spec.render(order, merchantName(order.merchant_id), request.url))
   })
 
   type ChoiceRequest = PageRequest & { Body: { choice: PayerChoice } }
 
   /** A refused choice (already paid, closed): the page shows the order as it is now, and why nothing changed. */
-  function refusedPage (request: FastifyRequest, err: Error): string {
+  function refusedPage (request: FastifyRequest, err: Error): SafeHtml {
     const { params, query, body, url } = request as FastifyRequest<ChoiceRequest>
     // As it is now: another tab, the scheduler or the control API may have changed it; a reset may have removed it.
     const now = findOrder(params.token)
@@ -87,13 +87,12 @@ export function registerPayerPage (app: FastifyInstance, deps: PayerPageDeps, sp
     schema: { summary: `${spec.summary}: the payer's choice`, tags: ['payer pages'], params: PageParams, querystring: PageQuery, body: ChoiceBody }
   }, async (request, reply) => {
     const order = findOrder(request.params.token)
-    reply.type('text/html; charset=utf-8')
-    if (order === undefined) return reply.code(404).send(renderNotFound())
+    if (order === undefined) return sendHtml(reply, renderNotFound(), 404)
     const redirectUrl = redirectUrlOf(request.query.redirect_url)
-    if (redirectUrl === null) return reply.code(400).send(renderPageError('redirect_url must be an absolute http(s) URL'))
+    if (redirectUrl === null) return sendHtml(reply, renderPageError('redirect_url must be an absolute http(s) URL'), 400)
     const { choice } = request.body
     const name = merchantName(order.merchant_id)
     const done = await applyPayerChoice(deps.payments, order, choice, spec.pageName)
-    return spec.renderResult(done, name, request.url, choice, undefined, returnTarget(done, redirectUrl))
+    return sendHtml(reply, spec.renderResult(done, name, request.url, choice, undefined, returnTarget(done, redirectUrl)))
   })
 }

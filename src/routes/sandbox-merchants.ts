@@ -2,13 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
 import { ApiError } from '../errors.js'
 import { MerchantSchema, type Merchant } from '../fixtures.js'
+import { maskKey } from '../merchant-keys.js'
 import { DEFAULT_OPERATOR, type MerchantDirectory, type NewMerchant } from '../merchants.js'
-
-/** A sign key shown without giving it away: its first and last two characters. */
-export function maskKey (key: string): string {
-  if (key.length <= 6) return '*'.repeat(key.length)
-  return key.slice(0, 2) + '*'.repeat(key.length - 4) + key.slice(-2)
-}
 
 export const MerchantViewSchema = Type.Object({
   merchant_id: Type.String(),

@@ -5,6 +5,7 @@ import {
   type ApiCode, type GatewayCode
 } from '../../src/errors.js'
 import { registerErrorHandler, type Surface } from '../../src/plugins/error-handler.js'
+import { html } from '../../src/views/html.js'
 
 // The error catalogue as a table: each domain error, its control API status and `error` code, its Appendix B code
 // and its page status. The handler is checked on each surface with the same rows.
@@ -79,10 +80,10 @@ t.test('the error handler answers each domain error as its row says', async (t) 
 t.test('a refused transition on a page with its own refusal view is shown there, with the catalogue\'s status', async (t) => {
   const app = Fastify()
   registerErrorHandler(app)
-  app.post('/pay', { config: { surface: 'page', refusedPage: (_request, err) => `<p>${err.code}: ${err.message}</p>` } }, async () => {
+  app.post('/pay', { config: { surface: 'page', refusedPage: (_request, err) => html`<p>${err.code}: ${err.message}</p>` } }, async () => {
     throw new TransitionError('ORDER_PAID', 'order A is already paid (success)')
   })
-  app.post('/store', { config: { surface: 'page', refusedPage: () => 'not for a failed write' } }, async () => {
+  app.post('/store', { config: { surface: 'page', refusedPage: () => html`not for a failed write` } }, async () => {
     throw new StoreError('disk full')
   })
   t.teardown(() => app.close())

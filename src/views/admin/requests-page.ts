@@ -1,5 +1,5 @@
-import type { RequestLogEntry } from '../inspector/log-entry.js'
-import { escapeHtml } from '../pages/html.js'
+import type { RequestLogEntry } from '../../inspector/log-entry.js'
+import { html, join, type SafeHtml } from '../html.js'
 import { adminPage, filterSelect, timeTag, type SelectOption } from './layout.js'
 import { liveRefresh } from './live-refresh.js'
 
@@ -22,40 +22,40 @@ export interface RequestsPageData {
 export const requestPagePath = (id: string) => `/sandbox/requests/${encodeURIComponent(id)}`
 
 /** Accepted or rejected, in words; `data-verdict` for tests and styling. */
-export function verdictBadge (verdict: string, id?: string): string {
-  return `<span class="badge"${id === undefined ? '' : ` id="${escapeHtml(id)}"`} data-verdict="${escapeHtml(verdict)}">${escapeHtml(verdict)}</span>`
+export function verdictBadge (verdict: string, id?: string): SafeHtml {
+  return html`<span class="badge"${id !== undefined && html` id="${id}"`} data-verdict="${verdict}">${verdict}</span>`
 }
 
-function row (e: RequestLogEntry): string {
-  return `<tr>
+function row (e: RequestLogEntry): SafeHtml {
+  return html`<tr>
 <td>${timeTag(e.at)}</td>
-<td>${e.merchant_id === null ? '—' : escapeHtml(e.merchant_id)}</td>
-<td>${e.action === null ? '—' : escapeHtml(e.action)}</td>
+<td>${e.merchant_id ?? '—'}</td>
+<td>${e.action ?? '—'}</td>
 <td>${verdictBadge(e.verdict)}</td>
-<td><code>${escapeHtml(e.rsp_code)}</code></td>
-<td>${e.failed_step === null ? '—' : escapeHtml(e.failed_step)}</td>
-<td><a href="${escapeHtml(requestPagePath(e.id))}">${escapeHtml(e.id)}<span class="muted"> details</span></a></td>
+<td><code>${e.rsp_code}</code></td>
+<td>${e.failed_step ?? '—'}</td>
+<td><a href="${requestPagePath(e.id)}">${e.id}<span class="muted"> details</span></a></td>
 </tr>`
 }
 
-function table (data: RequestsPageData): string {
+function table (data: RequestsPageData): SafeHtml {
   if (data.entries.length === 0) {
     const why = data.size === 0 ? 'REQUEST_LOG_SIZE is 0, so no request is kept.' : 'No gateway call matches yet.'
-    return `<p>${why} Calls to <code>POST /processV2</code> appear here.</p>`
+    return html`<p>${why} Calls to <code>POST /processV2</code> appear here.</p>`
   }
-  return `<table>
+  return html`<table>
 <caption class="muted">${data.entries.length} request${data.entries.length === 1 ? '' : 's'}, newest first</caption>
 <thead><tr><th scope="col">Time</th><th scope="col">Merchant</th><th scope="col">Action</th><th scope="col">Verdict</th><th scope="col">rsp_code</th><th scope="col">Failed step</th><th scope="col">Details</th></tr></thead>
 <tbody>
-${data.entries.map(row).join('\n')}
+${join(data.entries.map(row), html`\n`)}
 </tbody>
-</table>${data.older === undefined ? '' : `\n<p><a href="${escapeHtml(data.older)}" rel="next">Older requests →</a></p>`}`
+</table>${data.older !== undefined && html`\n<p><a href="${data.older}" rel="next">Older requests →</a></p>`}`
 }
 
 /** The request inspector's list (GET /sandbox/requests). */
-export function renderRequestsPage (data: RequestsPageData): string {
+export function renderRequestsPage (data: RequestsPageData): SafeHtml {
   const verdicts = [{ value: 'accepted', label: 'accepted' }, { value: 'rejected', label: 'rejected' }]
-  return adminPage({ title: 'Requests', section: 'requests', canLogOut: data.canLogOut }, `<h1>Requests</h1>
+  return adminPage({ title: 'Requests', section: 'requests', canLogOut: data.canLogOut }, html`<h1>Requests</h1>
 <p>Every call to the gateway with its verdict and crypto story. The log is kept in memory only (a restart empties it)
 and holds the last ${data.size} calls (<code>REQUEST_LOG_SIZE</code>); older ones fall out first.</p>
 <form class="filters" method="get" action="/sandbox/requests" aria-label="Filter requests">

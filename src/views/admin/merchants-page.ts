@@ -1,6 +1,6 @@
-import type { Merchant } from '../fixtures.js'
-import { escapeHtml } from '../pages/html.js'
-import { maskKey } from '../routes/sandbox-merchants.js'
+import type { Merchant } from '../../fixtures.js'
+import { maskKey } from '../../merchant-keys.js'
+import { html, join, raw, type SafeHtml } from '../html.js'
 import { adminPage } from './layout.js'
 
 export interface MerchantsPageData {
@@ -10,28 +10,29 @@ export interface MerchantsPageData {
   canLogOut: boolean
 }
 
-function keyCell (merchant: Merchant, runtime: boolean): string {
-  const id = escapeHtml(merchant.merchant_id)
-  if (runtime) return `<code id="key-masked-${id}">${escapeHtml(maskKey(merchant.sign_key))}</code> <span class="muted">(runtime merchant: the key was returned once, at creation)</span>`
-  return `<code id="key-masked-${id}">${escapeHtml(maskKey(merchant.sign_key))}</code>
-<code id="key-full-${id}" hidden>${escapeHtml(merchant.sign_key)}</code>
+function keyCell (merchant: Merchant, runtime: boolean): SafeHtml {
+  const id = merchant.merchant_id
+  if (runtime) return html`<code id="key-masked-${id}">${maskKey(merchant.sign_key)}</code> <span class="muted">(runtime merchant: the key was returned once, at creation)</span>`
+  return html`<code id="key-masked-${id}">${maskKey(merchant.sign_key)}</code>
+<code id="key-full-${id}" hidden>${merchant.sign_key}</code>
 <button type="button" class="reveal" data-merchant="${id}" aria-pressed="false" aria-label="Reveal the sign key of ${id}" hidden>Reveal</button>`
 }
 
-function row (merchant: Merchant, runtime: boolean): string {
-  return `<tr>
-<td><code>${escapeHtml(merchant.merchant_id)}</code></td>
-<td>${escapeHtml(merchant.name)}</td>
-<td>${escapeHtml(merchant.currency)}</td>
-<td>${merchant.operators.map((o) => `<code>${escapeHtml(o)}</code>`).join(', ')}</td>
-<td>${merchant.autopay_after === undefined ? '—' : escapeHtml(merchant.autopay_after)}</td>
-<td>${merchant.mer_code === undefined ? '—' : `<code>${escapeHtml(merchant.mer_code)}</code>`}</td>
+function row (merchant: Merchant, runtime: boolean): SafeHtml {
+  return html`<tr>
+<td><code>${merchant.merchant_id}</code></td>
+<td>${merchant.name}</td>
+<td>${merchant.currency}</td>
+<td>${join(merchant.operators.map((o) => html`<code>${o}</code>`), html`, `)}</td>
+<td>${merchant.autopay_after ?? '—'}</td>
+<td>${merchant.mer_code === undefined ? '—' : html`<code>${merchant.mer_code}</code>`}</td>
 <td>${keyCell(merchant, runtime)}</td>
 </tr>`
 }
 
 // The Reveal buttons stay hidden without JavaScript, where they could not work; the keys then stay masked.
-const REVEAL_SCRIPT = `<script>
+// A constant script: `raw`, since escaping would break its quotes.
+const REVEAL_SCRIPT = raw(`<script>
 (function () {
   document.querySelectorAll('button.reveal').forEach(function (button) {
     var id = button.getAttribute('data-merchant')
@@ -47,11 +48,11 @@ const REVEAL_SCRIPT = `<script>
     })
   })
 })()
-</script>`
+</script>`)
 
 /** The merchants the gateway knows (GET /sandbox/merchants). */
-export function renderMerchantsPage (data: MerchantsPageData): string {
-  return adminPage({ title: 'Merchants', section: 'merchants', canLogOut: data.canLogOut }, `<h1>Merchants</h1>
+export function renderMerchantsPage (data: MerchantsPageData): SafeHtml {
+  return adminPage({ title: 'Merchants', section: 'merchants', canLogOut: data.canLogOut }, html`<h1>Merchants</h1>
 <p>Seal your requests to <code>POST /processV2</code> with a merchant's <code>merchant_id</code> and sign key:
 <code>md5</code> is the uppercase MD5 of the data values sorted by key and concatenated, and <code>data</code> is
 encrypted with an AES key derived from that md5 and the sign key. <code>operator_id</code> must be one of the
@@ -62,7 +63,7 @@ merchant's operators. Press Reveal to see a sign key; the control API gives them
 <caption class="muted">${data.merchants.length} merchant${data.merchants.length === 1 ? '' : 's'}</caption>
 <thead><tr><th scope="col">merchant_id</th><th scope="col">Name</th><th scope="col">Currency</th><th scope="col">Operators</th><th scope="col">Autopay after</th><th scope="col">merCode (links)</th><th scope="col">Sign key</th></tr></thead>
 <tbody>
-${data.merchants.map((m) => row(m, data.isRuntime(m.merchant_id))).join('\n')}
+${join(data.merchants.map((m) => row(m, data.isRuntime(m.merchant_id))), html`\n`)}
 </tbody>
 </table>
 ${REVEAL_SCRIPT}`)

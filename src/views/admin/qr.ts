@@ -1,4 +1,4 @@
-import { escapeHtml } from '../pages/html.js'
+import { html, raw, type SafeHtml } from '../html.js'
 
 /**
  * `text` as an inline SVG QR code, labelled for screen readers. Inline HTML SVG needs no `xmlns`, and dropping it
@@ -7,15 +7,17 @@ import { escapeHtml } from '../pages/html.js'
  *
  * The QR library loads on the first code drawn, not at the start (issue 13: start fast).
  */
-export async function qrSvg (text: string, label: string): Promise<string> {
+export async function qrSvg (text: string, label: string): Promise<SafeHtml> {
   const { default: QRCode } = await import('qrcode')
   let svg: string
   try {
     svg = await QRCode.toString(text, { type: 'svg', margin: 1 })
   } catch (err) {
-    return `<p class="muted">No QR code: ${escapeHtml((err as Error).message)}</p>`
+    return html`<p class="muted">No QR code: ${(err as Error).message}</p>`
   }
-  return svg.trim()
+  const open = html`<svg role="img" aria-label="${label}" focusable="false" `
+  // `raw`: the library's SVG draws `text` as path data, never as markup; the only text we add is the escaped label.
+  return raw(svg.trim()
     .replace(' xmlns="http://www.w3.org/2000/svg"', '')
-    .replace('<svg ', `<svg role="img" aria-label="${escapeHtml(label)}" focusable="false" `)
+    .replace('<svg ', () => open.toString()))
 }

@@ -1,6 +1,7 @@
-import type { Delivery } from '../callbacks/delivery.js'
-import { ORDER_STATUSES, type Order } from '../orders/order.js'
-import { escapeHtml, formatAmount } from '../pages/html.js'
+import type { Delivery } from '../../callbacks/delivery.js'
+import { ORDER_STATUSES, type Order } from '../../orders/order.js'
+import { formatAmount } from '../amount.js'
+import { html, join, type SafeHtml } from '../html.js'
 import { adminPage, filterSelect, statusBadge, timeTag, type SelectOption } from './layout.js'
 import { liveRefresh } from './live-refresh.js'
 
@@ -40,10 +41,10 @@ export function callbackSummary (deliveries: readonly Delivery[]): string {
   return [...counts].map(([status, n]) => `${n} ${status}`).join(', ')
 }
 
-function filters (data: OrdersPageData): string {
+function filters (data: OrdersPageData): SafeHtml {
   const statuses = ORDER_STATUSES.map((s) => ({ value: s, label: s }))
   const actions = data.actions.map((a) => ({ value: a, label: a }))
-  return `<form class="filters" method="get" action="/sandbox" aria-label="Filter orders">
+  return html`<form class="filters" method="get" action="/sandbox" aria-label="Filter orders">
 ${filterSelect('merchant_id', 'Merchant', data.merchants, data.filter.merchant_id)}
 ${filterSelect('status', 'Status', statuses, data.filter.status)}
 ${filterSelect('action', 'Action', actions, data.filter.action)}
@@ -51,38 +52,38 @@ ${filterSelect('action', 'Action', actions, data.filter.action)}
 </form>`
 }
 
-function row ({ order, callbacks }: OrderRow): string {
-  return `<tr>
+function row ({ order, callbacks }: OrderRow): SafeHtml {
+  return html`<tr>
 <td>${timeTag(order.created_at)}</td>
-<td>${escapeHtml(order.merchant_id)}</td>
-<td><a href="${escapeHtml(orderPagePath(order.merchant_id, order.order_id))}">${escapeHtml(order.order_id)}</a></td>
-<td>${escapeHtml(order.action)}</td>
-<td>${escapeHtml(order.method)}</td>
-<td class="num">${escapeHtml(formatAmount(order.amount, order.currency))}</td>
+<td>${order.merchant_id}</td>
+<td><a href="${orderPagePath(order.merchant_id, order.order_id)}">${order.order_id}</a></td>
+<td>${order.action}</td>
+<td>${order.method}</td>
+<td class="num">${formatAmount(order.amount, order.currency)}</td>
 <td>${statusBadge(order.status)}</td>
-<td>${escapeHtml(callbackSummary(callbacks))}</td>
+<td>${callbackSummary(callbacks)}</td>
 </tr>`
 }
 
-function table (data: OrdersPageData): string {
+function table (data: OrdersPageData): SafeHtml {
   if (data.rows.length === 0) {
     const filtered = Object.values(data.filter).some((v) => v !== undefined)
-    return `<p>No orders${filtered ? ' match these filters' : ' yet'}. Create one by calling <code>POST /processV2</code> (see <a href="/docs">API docs</a>).</p>`
+    return html`<p>No orders${filtered ? ' match these filters' : ' yet'}. Create one by calling <code>POST /processV2</code> (see <a href="/docs">API docs</a>).</p>`
   }
-  const shown = data.rows.length < data.total ? `<p class="muted">Showing ${data.rows.length} of ${data.total} orders.</p>` : ''
-  const older = data.older === undefined ? '' : `\n<p><a href="${escapeHtml(data.older)}" rel="next">Older orders →</a></p>`
-  return `${shown}<table>
+  const shown = data.rows.length < data.total && html`<p class="muted">Showing ${data.rows.length} of ${data.total} orders.</p>`
+  const older = data.older !== undefined && html`\n<p><a href="${data.older}" rel="next">Older orders →</a></p>`
+  return html`${shown}<table>
 <caption class="muted">${data.total} order${data.total === 1 ? '' : 's'}, newest first</caption>
 <thead><tr><th scope="col">Created</th><th scope="col">Merchant</th><th scope="col">Order id</th><th scope="col">Action</th><th scope="col">Method</th><th scope="col">Amount</th><th scope="col">Status</th><th scope="col">Callbacks</th></tr></thead>
 <tbody>
-${data.rows.map(row).join('\n')}
+${join(data.rows.map(row), html`\n`)}
 </tbody>
 </table>${older}`
 }
 
 /** The orders list (GET /sandbox). */
-export function renderOrdersPage (data: OrdersPageData): string {
-  return adminPage({ title: 'Orders', section: 'orders', canLogOut: data.canLogOut }, `<h1>Orders</h1>
+export function renderOrdersPage (data: OrdersPageData): SafeHtml {
+  return adminPage({ title: 'Orders', section: 'orders', canLogOut: data.canLogOut }, html`<h1>Orders</h1>
 ${filters(data)}
 ${liveRefresh('orders')}
 <section id="orders" aria-live="polite" aria-label="Orders">

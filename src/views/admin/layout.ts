@@ -1,4 +1,5 @@
-import { escapeHtml } from '../pages/html.js'
+import { htmlDocument } from '../document.js'
+import { html, raw, type SafeHtml } from '../html.js'
 
 /** Which nav entry the page belongs to, so it can say `aria-current="page"`. */
 export type AdminSection = 'orders' | 'requests' | 'merchants' | 'login' | 'none'
@@ -10,8 +11,8 @@ export interface AdminPageOptions {
   canLogOut: boolean
 }
 
-// Self-contained on purpose: CI containers are offline, so no web fonts, no CDN, no external stylesheet.
-const STYLE = `
+// A constant stylesheet: `raw` because CSS is not HTML text (escaping its quotes would break it).
+const STYLE = raw(`
 *{box-sizing:border-box}
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;background:#f3f4f6;color:#111827;line-height:1.45}
 a{color:#1d4ed8}
@@ -58,14 +59,14 @@ form.inline{display:inline-flex;gap:.5rem;align-items:center;margin:0 .5rem .5re
 .pair{display:flex;flex-wrap:wrap;gap:1rem}
 .pair>.card{flex:1 1 18rem;margin:0}
 .pair h3{margin-top:0}
-`
+`)
 
-function navLink (href: string, label: string, current: boolean): string {
-  return `<li><a href="${href}"${current ? ' aria-current="page"' : ''}>${label}</a></li>`
+function navLink (href: string, label: string, current: boolean): SafeHtml {
+  return html`<li><a href="${href}"${current && html` aria-current="page"`}>${label}</a></li>`
 }
 
-function nav (section: AdminSection): string {
-  return `<nav aria-label="Sandbox"><ul>
+function nav (section: AdminSection): SafeHtml {
+  return html`<nav aria-label="Sandbox"><ul>
 ${navLink('/sandbox', 'Orders', section === 'orders')}
 ${navLink('/sandbox/requests', 'Requests', section === 'requests')}
 ${navLink('/sandbox/merchants', 'Merchants', section === 'merchants')}
@@ -73,49 +74,37 @@ ${navLink('/docs', 'API docs', false)}
 </ul></nav>`
 }
 
-const LOGOUT = '<form method="post" action="/sandbox/logout"><button type="submit">Log out</button></form>'
+const LOGOUT = html`<form method="post" action="/sandbox/logout"><button type="submit">Log out</button></form>`
 
-/** The admin UI's shell. `body` is trusted HTML: callers escape what they put in it. */
-export function adminPage (options: AdminPageOptions, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(options.title)} · OTT Pay sandbox</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<a class="skip" href="#main">Skip to content</a>
+/** The admin UI's shell around a page's body. */
+export function adminPage (options: AdminPageOptions, body: SafeHtml): SafeHtml {
+  return htmlDocument(`${options.title} · OTT Pay sandbox`, STYLE, html`<a class="skip" href="#main">Skip to content</a>
 <header>
 <span class="brand">OTT Pay sandbox</span>
 ${nav(options.section)}
-${options.canLogOut ? LOGOUT : ''}
+${options.canLogOut && LOGOUT}
 </header>
 <p class="banner" role="note">OTT Pay sandbox — no real money moves.</p>
 <main id="main" tabindex="-1">
 ${body}
-</main>
-</body>
-</html>
-`
+</main>`)
 }
 
 /** A status in words and colour, never colour alone; `data-status` lets tests and scripts read it. */
-export function statusBadge (status: string, id?: string): string {
-  return `<span class="badge"${id === undefined ? '' : ` id="${escapeHtml(id)}"`} data-status="${escapeHtml(status)}">${escapeHtml(status)}</span>`
+export function statusBadge (status: string, id?: string): SafeHtml {
+  return html`<span class="badge"${id !== undefined && html` id="${id}"`} data-status="${status}">${status}</span>`
 }
 
 /** The outcome of the last form post: success is a polite status, failure an alert. */
-export function flash (done: string | undefined, error: string | undefined): string {
-  if (error !== undefined) return `<p class="error" role="alert">${escapeHtml(error)}</p>`
-  if (done !== undefined) return `<p class="notice" role="status">${escapeHtml(done)}</p>`
-  return ''
+export function flash (done: string | undefined, error: string | undefined): SafeHtml {
+  if (error !== undefined) return html`<p class="error" role="alert">${error}</p>`
+  if (done !== undefined) return html`<p class="notice" role="status">${done}</p>`
+  return html``
 }
 
 /** A JSON value as an indented, escaped block. */
-export function jsonBlock (value: unknown, label: string): string {
-  return `<pre aria-label="${escapeHtml(label)}"><code>${escapeHtml(JSON.stringify(value, null, 2))}</code></pre>`
+export function jsonBlock (value: unknown, label: string): SafeHtml {
+  return html`<pre aria-label="${label}"><code>${JSON.stringify(value, null, 2)}</code></pre>`
 }
 
 export interface SelectOption {
@@ -124,29 +113,15 @@ export interface SelectOption {
 }
 
 /** A labelled `<select>` whose first option, "any", sends an empty value (read as no filter). */
-export function filterSelect (name: string, label: string, options: readonly SelectOption[], selected: string | undefined): string {
-  const items = options.map((o) => `<option value="${escapeHtml(o.value)}"${o.value === selected ? ' selected' : ''}>${escapeHtml(o.label)}</option>`)
-  return `<label>${escapeHtml(label)}
-<select name="${escapeHtml(name)}"><option value="">any</option>${items.join('')}</select></label>`
-}
-
-/** The admin UI's 404: says what was not found and where to look instead. */
-export function notFoundPage (message: string, canLogOut: boolean, section: AdminSection): string {
-  return adminPage({ title: 'Not found', section, canLogOut }, `<h1>Not found</h1>
-<p role="alert" class="error">${escapeHtml(message)}</p>
-<p><a href="/sandbox">All orders</a> · <a href="/sandbox/requests">All requests</a></p>`)
-}
-
-/** An admin page's error that no route rendered itself (bad query or form values): what was wrong, in words. */
-export function adminErrorPage (message: string): string {
-  return adminPage({ title: 'Request not understood', section: 'none', canLogOut: false }, `<h1>Request not understood</h1>
-<p role="alert" class="error">${escapeHtml(message)}</p>
-<p><a href="/sandbox">All orders</a> · <a href="/sandbox/requests">All requests</a></p>`)
+export function filterSelect (name: string, label: string, options: readonly SelectOption[], selected: string | undefined): SafeHtml {
+  const items = options.map((o) => html`<option value="${o.value}"${o.value === selected && html` selected`}>${o.label}</option>`)
+  return html`<label>${label}
+<select name="${name}"><option value="">any</option>${items}</select></label>`
 }
 
 /** An ISO time as `2026-01-15 04:00:00 UTC` inside a machine-readable `<time>`. */
-export function timeTag (iso: string | null | undefined): string {
-  if (iso === null || iso === undefined || iso === '') return '—'
+export function timeTag (iso: string | null | undefined): SafeHtml {
+  if (iso === null || iso === undefined || iso === '') return html`—`
   const text = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/.test(iso) ? `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC` : iso
-  return `<time datetime="${escapeHtml(iso)}">${escapeHtml(text)}</time>`
+  return html`<time datetime="${iso}">${text}</time>`
 }
