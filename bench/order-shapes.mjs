@@ -1,5 +1,5 @@
 /**
- * Stored orders shaped like the ones the gateway writes (src/orders/create-order.ts, payments.ts): ACTIVEPAY
+ * Stored orders shaped like the ones the gateway writes (src/engine/orders/create-order.ts, payments.ts): ACTIVEPAY
  * wallet orders with their request, answer and status history, and for paid or declined orders the delivered
  * callback with its sealed body and attempt, so the store holds what months of CI history would hold.
  */

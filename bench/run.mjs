@@ -8,7 +8,7 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { loadConfig } from '../dist/config.js'
+import { loadConfig } from '../dist/config/config.js'
 import { callbackBurst } from './callback-burst.mjs'
 import { describe } from './cpu-profile.mjs'
 import { cyclingPool, envelopePool } from './envelopes.mjs'

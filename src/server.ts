@@ -3,9 +3,9 @@
  * cleanly. The only file that listens or exits.
  */
 import { buildApp, LOG_REDACT, LOG_SERIALIZERS } from './app.js'
-import { ConfigError, loadConfig } from './config.js'
-import { FixtureError, loadFixtures } from './fixtures.js'
-import { StoreError } from './errors.js'
+import { ConfigError, loadConfig } from './config/config.js'
+import { FixtureError, loadFixtures } from './domain/fixtures.js'
+import { StoreError } from './domain/errors.js'
 import { createStore } from './store/index.js'
 
 /** The longest a shutdown may take: in-flight requests, callbacks (cut after their grace) and the last writes. */

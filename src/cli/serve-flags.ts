@@ -1,6 +1,6 @@
-import { DEFAULT_RETRY_SCHEDULE } from '../config.js'
+import { DEFAULT_RETRY_SCHEDULE } from '../config/config.js'
 
-/** One `serve` option: it sets one environment variable, which src/config.ts validates as usual. */
+/** One `serve` option: it sets one environment variable, which src/config/config.ts validates as usual. */
 export interface ServeFlag {
   flag: string
   env: string

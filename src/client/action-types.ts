@@ -4,7 +4,7 @@
  */
 import type { Static } from '@sinclair/typebox'
 import type { DataObject } from '../crypto/index.js'
-import type { GatewayCode } from '../errors.js'
+import type { GatewayCode } from '../domain/errors.js'
 import type { ActivePayAnswerSchema, ActivePayDataSchema } from '../protocol/actions/active-pay.js'
 import type { CardOrderAnswerSchema, CardOrderDataSchema } from '../protocol/actions/card-order.js'
 import type { CcQueryPayAnswerSchema, CcQueryPayDataSchema } from '../protocol/actions/cc-query-pay.js'

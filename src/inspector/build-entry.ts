@@ -1,6 +1,6 @@
 import { diagnose, numberHints, openDetailed, type Hint } from '../crypto/index.js'
-import type { MerchantDirectory } from '../merchants.js'
-import { isCardField, maskCardsInText, maskRequest } from '../orders/order.js'
+import type { MerchantDirectory } from '../engine/merchants.js'
+import { isCardField, maskCardsInText, maskRequest } from '../domain/orders/order.js'
 import type { GatewayTrace } from '../protocol/gateway.js'
 import { findAction } from '../protocol/registry.js'
 import { GATEWAY_STEPS, STEP_LABELS, type GatewayStep, type RequestLogEntry } from './log-entry.js'

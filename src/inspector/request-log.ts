@@ -1,4 +1,4 @@
-import type { MerchantDirectory } from '../merchants.js'
+import type { MerchantDirectory } from '../engine/merchants.js'
 import { recordEntry, type GatewayExchange, type PendingEntry } from './build-entry.js'
 import type { RequestLogEntry } from './log-entry.js'
 

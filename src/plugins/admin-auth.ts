@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { ApiError } from '../errors.js'
+import { ApiError } from '../domain/errors.js'
 
 /** The cookie the admin UI's login form sets. */
 export const ADMIN_COOKIE = 'ottpay_sandbox_admin'

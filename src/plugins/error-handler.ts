@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { ApiError, DomainError, GatewayError, gatewayMessage, TransitionError } from '../errors.js'
+import { ApiError, DomainError, GatewayError, gatewayMessage, TransitionError } from '../domain/errors.js'
 import { adminErrorPage } from '../views/admin/error-pages.js'
 import type { SafeHtml } from '../views/html.js'
 import { renderPageError } from '../views/payer/error-pages.js'

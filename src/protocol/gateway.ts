@@ -1,6 +1,6 @@
 import { CryptoError, openDetailed, seal, type CryptoErrorCode, type DataObject } from '../crypto/index.js'
-import { DomainError, GatewayError, gatewayMessage } from '../errors.js'
-import type { MerchantDirectory } from '../merchants.js'
+import { DomainError, GatewayError, gatewayMessage } from '../domain/errors.js'
+import type { MerchantDirectory } from '../engine/merchants.js'
 import { CodedAnswer, type ActionServices } from './action.js'
 import { RequestEnvelopeSchema, type ResponseEnvelope } from './envelope.js'
 import { normalizeData } from './normalize.js'

@@ -1,5 +1,5 @@
 import type { DataObject } from '../crypto/index.js'
-import { GatewayError } from '../errors.js'
+import { GatewayError } from '../domain/errors.js'
 
 /**
  * Brings decrypted data to the canonical field names and spellings before validation:

@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
-import { ApiError, TransitionError } from '../errors.js'
-import type { Order } from '../orders/order.js'
+import { ApiError, TransitionError } from '../domain/errors.js'
+import type { Order } from '../domain/orders/order.js'
 import { notFoundPage } from '../views/admin/error-pages.js'
 import type { DoneKey } from '../views/admin/order-page.js'
 import { orderPagePath } from '../views/admin/orders-page.js'
 import { sendHtml } from '../views/send-html.js'
-import type { AdminUiDeps } from './admin-ui.js'
+import type { AdminUiDeps } from './deps.js'
 
 const PAGE = { admin: 'ui', surface: 'page' } as const
 

@@ -1,29 +1,14 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
-import type { Dispatcher } from '../callbacks/dispatcher.js'
-import type { RequestLog } from '../inspector/request-log.js'
-import type { MerchantDirectory } from '../merchants.js'
-import { ORDER_STATUSES, payerPagePath, type Order } from '../orders/order.js'
-import type { Payments } from '../orders/payments.js'
+import { ORDER_STATUSES, payerPagePath, type Order } from '../domain/orders/order.js'
 import { loginCookie, logoutCookie, safeNext, tokenMatches } from '../plugins/admin-auth.js'
-import type { Store } from '../store/index.js'
 import { notFoundPage } from '../views/admin/error-pages.js'
 import { DONE_MESSAGES, renderOrderPage, type DoneKey } from '../views/admin/order-page.js'
 import type { SafeHtml } from '../views/html.js'
 import { sendHtml } from '../views/send-html.js'
 import { registerAdminActions, OrderParams } from './admin-actions.js'
-import type { BaseUrlOf } from './process.js'
+import type { AdminUiDeps } from './deps.js'
 
-export interface AdminUiDeps {
-  store: Store
-  merchants: MerchantDirectory
-  payments: Payments
-  dispatcher: Dispatcher
-  requestLog: RequestLog
-  /** config.adminToken: when set, the pages need it and offer "Log out". */
-  adminToken: string | undefined
-  baseUrlOf: BaseUrlOf
-}
 
 const PAGE = { admin: 'ui', surface: 'page' } as const
 /** The list re-renders every 2 s while live refresh is on; a bounded table keeps that cheap. */

@@ -1,20 +1,18 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { GatewayError } from '../errors.js'
-import type { Fault } from '../faults/fault.js'
-import { createLateAnswers } from '../faults/late-answers.js'
-import { faultNote } from '../faults/notes.js'
-import type { FaultRegistry } from '../faults/registry.js'
-import { spoilAnswer, statusBody } from '../faults/spoil-answer.js'
+import { GatewayError } from '../domain/errors.js'
+import type { Fault } from '../engine/faults/fault.js'
+import { createLateAnswers } from '../engine/faults/late-answers.js'
+import { faultNote } from '../engine/faults/notes.js'
+import type { FaultRegistry } from '../engine/faults/registry.js'
+import { spoilAnswer, statusBody } from '../engine/faults/spoil-answer.js'
 import type { RequestLog } from '../inspector/request-log.js'
 import { RequestEnvelopeSchema, ResponseEnvelopeSchema } from '../protocol/envelope.js'
 import { processEnvelope, type GatewayDeps, type GatewayTrace } from '../protocol/gateway.js'
 import { gatewayOperationDocs } from '../protocol/openapi.js'
+import type { BaseUrlOf } from './deps.js'
 
 /** Real clients post to all three paths (docs: /processV2; older PHP: /process; newer card clients: /processV3). */
 export const GATEWAY_PATHS = ['/processV2', '/process', '/processV3'] as const
-
-/** The origin for absolute URLs in answers: PUBLIC_URL, or the origin the client used to reach the sandbox. */
-export type BaseUrlOf = (request: { protocol: string, host: string }) => string
 
 export interface ProcessDeps extends GatewayDeps {
   requestLog: RequestLog

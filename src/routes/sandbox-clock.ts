@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
-import type { VirtualClock } from '../clock.js'
-import type { Advance } from '../time-travel.js'
+import type { VirtualClock } from '../platform/clock.js'
+import type { Advance } from '../engine/time-travel.js'
 
 /** A year: far enough for any schedule (the longest default retry gap is 6 h), bounded so a typo cannot overflow dates. */
 const MAX_ADVANCE_MS = 366 * 24 * 3_600_000

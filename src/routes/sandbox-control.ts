@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from '@sinclair/typebox'
-import type { Dispatcher } from '../callbacks/dispatcher.js'
-import { NotFoundError } from '../errors.js'
-import type { Payments } from '../orders/payments.js'
+import type { Dispatcher } from '../engine/callbacks/dispatcher.js'
+import { NotFoundError } from '../domain/errors.js'
+import type { Payments } from '../engine/orders/payments.js'
 import type { Store } from '../store/index.js'
 import { findOrderOrThrow } from './sandbox-orders.js'
 
@@ -30,7 +30,7 @@ type OrderRequest = FastifyRequest<{ Params: { order_id: string }, Querystring: 
 
 /**
  * Payment events on demand, and callback redelivery (contract §4). A refused event is a TransitionError: a paid
- * order answers 409 ORDER_PAID (the gateway's code), a closed one 409 ORDER_CLOSED (src/errors.ts).
+ * order answers 409 ORDER_PAID (the gateway's code), a closed one 409 ORDER_CLOSED (src/domain/errors.ts).
  */
 export function registerControlRoutes (app: FastifyInstance, deps: ControlDeps): void {
   const find = (request: OrderRequest) => findOrderOrThrow(deps.store, request.params.order_id, request.query.merchant_id)

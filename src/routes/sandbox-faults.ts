@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
-import { NotFoundError } from '../errors.js'
-import type { MerchantDirectory } from '../merchants.js'
-import { parseFault } from '../faults/parse-fault.js'
-import type { FaultRegistry } from '../faults/registry.js'
-import { FaultRequestSchema, FaultViewSchema } from '../faults/schemas.js'
+import { NotFoundError } from '../domain/errors.js'
+import type { MerchantDirectory } from '../engine/merchants.js'
+import { parseFault } from './parse-fault.js'
+import type { FaultRegistry } from '../engine/faults/registry.js'
+import { FaultRequestSchema, FaultViewSchema } from '../engine/faults/schemas.js'
 
 const MerchantQuery = Type.Object({
   merchant_id: Type.Optional(Type.String({ minLength: 1, description: 'only the faults armed for this merchant (not those matching any merchant)' }))

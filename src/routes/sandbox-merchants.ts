@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
-import { ApiError } from '../errors.js'
-import { MerchantSchema, type Merchant } from '../fixtures.js'
-import { maskKey } from '../merchant-keys.js'
-import { DEFAULT_OPERATOR, type MerchantDirectory, type NewMerchant } from '../merchants.js'
+import { ApiError } from '../domain/errors.js'
+import { MerchantSchema, type Merchant } from '../domain/fixtures.js'
+import { maskKey } from '../domain/merchant-keys.js'
+import { DEFAULT_OPERATOR, type MerchantDirectory, type NewMerchant } from '../engine/merchants.js'
 
 export const MerchantViewSchema = Type.Object({
   merchant_id: Type.String(),

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
-import { ConflictError, NotFoundError } from '../errors.js'
-import { ORDER_STATUSES, payerPagePath, type Order } from '../orders/order.js'
+import { ConflictError, NotFoundError } from '../domain/errors.js'
+import { ORDER_STATUSES, payerPagePath, type Order } from '../domain/orders/order.js'
 import type { Store } from '../store/index.js'
-import type { BaseUrlOf } from './process.js'
+import type { BaseUrlOf } from './deps.js'
 
 /** Pages of orders: at most this many at a time (the store's limit too). */
 export const MAX_PAGE = 1000

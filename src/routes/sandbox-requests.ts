@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from '@sinclair/typebox'
-import { NotFoundError } from '../errors.js'
+import { NotFoundError } from '../domain/errors.js'
 import { RequestLogEntrySchema } from '../inspector/log-entry.js'
 import { REQUEST_PAGE, type RequestLog, type RequestLogFilter } from '../inspector/request-log.js'
 

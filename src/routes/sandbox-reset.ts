@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
-import type { Resettable } from '../reset.js'
+import type { Resettable } from '../engine/reset.js'
 
 const ResetQuery = Type.Object({
   merchant_id: Type.Optional(Type.String({ minLength: 1, description: 'only this merchant\'s orders, refunds, callbacks, logged requests and faults; the merchant itself stays (404 for an unknown merchant)' }))

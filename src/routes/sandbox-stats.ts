@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from '@sinclair/typebox'
-import type { MerchantDirectory } from '../merchants.js'
-import { ORDER_STATUSES } from '../orders/order.js'
+import type { MerchantDirectory } from '../engine/merchants.js'
+import { ORDER_STATUSES } from '../domain/orders/order.js'
 import type { Store } from '../store/index.js'
 
 const count = (description?: string) => Type.Integer({ minimum: 0, ...(description === undefined ? {} : { description }) })

@@ -1,5 +1,5 @@
-import { DELIVERY_STATUSES } from '../callbacks/delivery.js'
-import { ORDER_STATUSES } from '../orders/order.js'
+import { DELIVERY_STATUSES } from '../domain/callbacks/delivery.js'
+import { ORDER_STATUSES } from '../domain/orders/order.js'
 
 /**
  * What a stored order or delivery must have for the sandbox to use it: the fields every reader relies on. A value

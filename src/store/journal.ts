@@ -1,5 +1,5 @@
 import { open, readFile, rename, writeFile, type FileHandle } from 'node:fs/promises'
-import { StoreError } from '../errors.js'
+import { StoreError } from '../domain/errors.js'
 
 /** `none`: a write is in the OS's hands when a caller is answered; `fsync`: on the disk (fdatasync per group). */
 export type SyncMode = 'none' | 'fsync'

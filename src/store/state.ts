@@ -1,6 +1,6 @@
-import type { Delivery } from '../callbacks/delivery.js'
-import type { Merchant } from '../fixtures.js'
-import { ORDER_STATUSES, type Order, type OrderStatus } from '../orders/order.js'
+import type { Delivery } from '../domain/callbacks/delivery.js'
+import type { Merchant } from '../domain/fixtures.js'
+import { ORDER_STATUSES, type Order, type OrderStatus } from '../domain/orders/order.js'
 import { encode } from './encode.js'
 import type { Page, StoreReset } from './types.js'
 

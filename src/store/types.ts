@@ -1,8 +1,8 @@
-import type { Delivery } from '../callbacks/delivery.js'
-import type { Merchant } from '../fixtures.js'
-import type { Order, OrderStatus, Refund } from '../orders/order.js'
+import type { Delivery } from '../domain/callbacks/delivery.js'
+import type { Merchant } from '../domain/fixtures.js'
+import type { Order, OrderStatus, Refund } from '../domain/orders/order.js'
 
-export { GoneError, IdTakenError } from '../errors.js'
+export { GoneError, IdTakenError } from '../domain/errors.js'
 
 /**
  * The store as the rest of the sandbox sees it. Reads hand out copies (a caller cannot change what is stored by

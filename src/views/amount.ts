@@ -1,4 +1,4 @@
-import { decimalAmount } from '../orders/return-to-merchant.js'
+import { decimalAmount } from '../domain/orders/return-to-merchant.js'
 
 /** `1234` cents → `12.34 CAD`. */
 export function formatAmount (cents: string, currency: string): string {

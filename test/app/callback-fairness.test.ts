@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { open } from '../../src/crypto/index.js'
-import type { Merchant } from '../../src/fixtures.js'
+import type { Merchant } from '../../src/domain/fixtures.js'
 import { activePayData, build, callGateway, envelope, MERCHANT, OTHER_MERCHANT } from '../helpers/build.js'
 
 // Merchant A's receiver hangs (accepts the request, never answers) with more callbacks pending than it may have

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { canonicalString, deriveKey, encrypt, md5Upper, seal, type DataObject } from '../../src/crypto/index.js'
-import { GATEWAY_CODES, type GatewayCode } from '../../src/errors.js'
+import { GATEWAY_CODES, type GatewayCode } from '../../src/domain/errors.js'
 import { activePayData, build, callGateway, envelope, MERCHANT } from '../helpers/build.js'
 
 type Answer = { statusCode: number, json(): unknown }

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { open, type DataObject } from '../../src/crypto/index.js'
-import type { Merchant } from '../../src/fixtures.js'
+import type { Merchant } from '../../src/domain/fixtures.js'
 import { activePayData, build, callGateway, choose, envelope, h5PayData, MERCHANT } from '../helpers/build.js'
 import { callAction, payNow } from '../helpers/gateway-calls.js'
 import { startReceiver } from '../helpers/receiver.js'

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import t from 'tap'
 import { LOG_REDACT, LOG_SERIALIZERS } from '../../src/app.js'
-import type { Merchant } from '../../src/fixtures.js'
+import type { Merchant } from '../../src/domain/fixtures.js'
 import { activePayData, build, callGateway, cardData, envelope, MERCHANT, offlineFetch, OTHER_MERCHANT } from '../helpers/build.js'
 import { startReceiver } from '../helpers/receiver.js'
 

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream'
 import t from 'tap'
 import { buildApp, LOG_REDACT, LOG_SERIALIZERS, logUrl } from '../../src/app.js'
-import { createManualClock } from '../../src/clock.js'
-import { loadConfig } from '../../src/config.js'
+import { createManualClock } from '../../src/platform/clock.js'
+import { loadConfig } from '../../src/config/config.js'
 import { createStore } from '../../src/store/index.js'
 import { activePayData, envelope, MERCHANT, offlineFetch, RATES, T0 } from '../helpers/build.js'
 

@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t, { type Test } from 'tap'
 import { buildApp } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
-import { loadFixtures } from '../../src/fixtures.js'
+import { loadConfig } from '../../src/config/config.js'
+import { loadFixtures } from '../../src/domain/fixtures.js'
 import { createStore } from '../../src/store/index.js'
 
 const run = promisify(execFile)

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import t from 'tap'
-import type { Merchant } from '../../src/fixtures.js'
+import type { Merchant } from '../../src/domain/fixtures.js'
 import { compileRouteSchemas } from '../../src/plugins/lazy-schemas.js'
 import { activePayData, build, envelope } from '../helpers/build.js'
 import { startServer } from '../helpers/process.js'

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { DataObject } from '../../src/crypto/index.js'
-import type { Merchant } from '../../src/fixtures.js'
+import type { Merchant } from '../../src/domain/fixtures.js'
 import { findAction } from '../../src/protocol/registry.js'
 import { callGateway, envelope, MERCHANT, type GatewayAnswer } from './build.js'
 

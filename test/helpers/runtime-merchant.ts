@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { Merchant } from '../../src/fixtures.js'
+import type { Merchant } from '../../src/domain/fixtures.js'
 
 /** A merchant as POST /sandbox/api/merchants answers it: the only time its sign key is shown. */
 export type CreatedMerchant = Merchant & { mer_code: string, runtime: true }

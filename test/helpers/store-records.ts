@@ -1,5 +1,5 @@
-import type { Delivery } from '../../src/callbacks/delivery.js'
-import type { Order } from '../../src/orders/order.js'
+import type { Delivery } from '../../src/domain/callbacks/delivery.js'
+import type { Order } from '../../src/domain/orders/order.js'
 
 /** The time every hand-made record carries. */
 export const AT = '2026-01-15T04:00:00.000Z'

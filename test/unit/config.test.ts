@@ -1,8 +1,8 @@
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { ConfigError, loadConfig } from '../../src/config.js'
-import { FixtureError, loadFixtures } from '../../src/fixtures.js'
+import { ConfigError, loadConfig } from '../../src/config/config.js'
+import { FixtureError, loadFixtures } from '../../src/domain/fixtures.js'
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures', import.meta.url))
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { StoreError } from '../../src/errors.js'
+import { StoreError } from '../../src/domain/errors.js'
 import { createStore } from '../../src/store/index.js'
 import { order } from '../helpers/store-records.js'
 

@@ -3,7 +3,7 @@ import Fastify from 'fastify'
 import {
   ConflictError, DomainError, GATEWAY_CODES, GoneError, IdTakenError, NotFoundError, StoreError, TransitionError,
   type ApiCode, type GatewayCode
-} from '../../src/errors.js'
+} from '../../src/domain/errors.js'
 import { registerErrorHandler, type Surface } from '../../src/plugins/error-handler.js'
 import { html } from '../../src/views/html.js'
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import t from 'tap'
-import { FairQueue, originOf } from '../../src/callbacks/fair-queue.js'
+import { FairQueue, originOf } from '../../src/engine/callbacks/fair-queue.js'
 
 interface Item {
   id: string

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { applyPaymentEvent, applyRefund, TransitionError, type PaymentEvent, type TransitionCode } from '../../src/orders/lifecycle.js'
-import { ORDER_STATUSES, type Order, type OrderStatus } from '../../src/orders/order.js'
+import { applyPaymentEvent, applyRefund, TransitionError, type PaymentEvent, type TransitionCode } from '../../src/domain/orders/lifecycle.js'
+import { ORDER_STATUSES, type Order, type OrderStatus } from '../../src/domain/orders/order.js'
 import { order } from '../helpers/store-records.js'
 
 // The order lifecycle's rules as tables: every status × every payment event, and every status × the refund amounts

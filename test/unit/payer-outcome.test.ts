@@ -1,6 +1,6 @@
 import t from 'tap'
-import { ORDER_STATUSES } from '../../src/orders/order.js'
-import { PAYER_CHOICES } from '../../src/orders/payer-choice.js'
+import { ORDER_STATUSES } from '../../src/domain/orders/order.js'
+import { PAYER_CHOICES } from '../../src/engine/orders/payer-choice.js'
 import { choiceOutcome, statusOutcome } from '../../src/views/payer/outcome.js'
 
 t.test('one table of outcomes: by the payer\'s choice, or by the status the choice left', async (t) => {

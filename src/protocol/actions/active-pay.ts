@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
-import { commitOrder, draftOrder, requestedOrder } from '../../orders/create-order.js'
-import type { PayMethod } from '../../orders/order.js'
+import { commitOrder, draftOrder, requestedOrder } from '../../engine/orders/create-order.js'
+import type { PayMethod } from '../../domain/orders/order.js'
 import { defineAction } from '../action.js'
 import { Cents, HttpUrl, OneOf, OperatorId, OptionalCents, OrderId } from '../fields.js'
 import { compile } from '../validate.js'

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
-import { GatewayError } from '../../errors.js'
-import { scaleRate } from '../../rates.js'
+import { GatewayError } from '../../domain/errors.js'
+import { scaleRate } from '../../domain/rates.js'
 import { defineAction } from '../action.js'
 import { compile } from '../validate.js'
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { Type, type Static } from '@sinclair/typebox'
-import { commitOrder, draftOrder, requestedOrder } from '../../orders/create-order.js'
+import { commitOrder, draftOrder, requestedOrder } from '../../engine/orders/create-order.js'
 import { defineAction, type ActionContext } from '../action.js'
 import { compile } from '../validate.js'
 import { prepayId, WALLET_SPELLINGS, walletAnswerFields, walletFields } from './wallet-order.js'

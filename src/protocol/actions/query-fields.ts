@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { ORDER_STATUSES } from '../../orders/order.js'
+import { ORDER_STATUSES } from '../../domain/orders/order.js'
 
 /** Answer fields shared by the queries (STATUS_QUERY, CC_QUERYPAY), in the vocabulary of the docs' query pages. */
 export const cents = (description: string) => Type.String({ pattern: '^[0-9]{1,12}$', description })

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox'
-import { GatewayError } from '../../errors.js'
-import { unknownOrder } from '../../orders/query-view.js'
+import { GatewayError } from '../../domain/errors.js'
+import { unknownOrder } from '../../domain/orders/query-view.js'
 import { defineAction } from '../action.js'
 import { Cents, OrderId } from '../fields.js'
 import { compile } from '../validate.js'
@@ -42,7 +42,7 @@ export default defineAction({
     if (data.order_id !== undefined && ctx.store.orders.idTaken(merchantId, data.order_id)) {
       throw new GatewayError('ORDER_USED', `order_id ${data.order_id} was already used by merchant ${merchantId}; a refund needs an order id of its own`)
     }
-    // A refused refund is a TransitionError: ORDER_TYPE_ERROR for a pre-authorised order, otherwise PARAM_INVALID (src/errors.ts).
+    // A refused refund is a TransitionError: ORDER_TYPE_ERROR for a pre-authorised order, otherwise PARAM_INVALID (src/domain/errors.ts).
     const { order: refunded, refund } = await ctx.payments.refund(order, `refunded by REFUND ${ctx.version}`, data.refund_amt, data.order_id)
     return {
       order_id: refund.refund_id,

@@ -1,4 +1,4 @@
-import { GatewayError } from '../../errors.js'
+import { GatewayError } from '../../domain/errors.js'
 import type { ActionContext } from '../action.js'
 
 /** Rules several actions share, each rejected in the same words wherever it applies. */

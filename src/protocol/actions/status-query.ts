@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { orderQueryView, refundQueryView, unknownOrder } from '../../orders/query-view.js'
+import { orderQueryView, refundQueryView, unknownOrder } from '../../domain/orders/query-view.js'
 import { defineAction } from '../action.js'
 import { OrderId } from '../fields.js'
 import { compile } from '../validate.js'

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox'
-import { beijingTime } from '../../time.js'
+import { beijingTime } from '../../platform/time.js'
 import type { ActionContext } from '../action.js'
 import { Cents, HttpUrl, OneOf, OperatorId, OptionalCents, OrderId } from '../fields.js'
 

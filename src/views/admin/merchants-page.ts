@@ -1,5 +1,5 @@
-import type { Merchant } from '../../fixtures.js'
-import { maskKey } from '../../merchant-keys.js'
+import type { Merchant } from '../../domain/fixtures.js'
+import { maskKey } from '../../domain/merchant-keys.js'
 import { html, join, raw, type SafeHtml } from '../html.js'
 import { adminPage } from './layout.js'
 

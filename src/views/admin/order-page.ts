@@ -1,6 +1,6 @@
-import type { Attempt, Delivery } from '../../callbacks/delivery.js'
+import type { Attempt, Delivery } from '../../domain/callbacks/delivery.js'
 import type { RequestLogEntry } from '../../inspector/log-entry.js'
-import type { Order } from '../../orders/order.js'
+import type { Order } from '../../domain/orders/order.js'
 import { formatAmount } from '../amount.js'
 import { html, join, type SafeHtml } from '../html.js'
 import { adminPage, flash, jsonBlock, statusBadge, timeTag } from './layout.js'

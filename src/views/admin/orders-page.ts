@@ -1,5 +1,5 @@
-import type { Delivery } from '../../callbacks/delivery.js'
-import { ORDER_STATUSES, type Order } from '../../orders/order.js'
+import type { Delivery } from '../../domain/callbacks/delivery.js'
+import { ORDER_STATUSES, type Order } from '../../domain/orders/order.js'
 import { formatAmount } from '../amount.js'
 import { html, join, type SafeHtml } from '../html.js'
 import { adminPage, filterSelect, statusBadge, timeTag, type SelectOption } from './layout.js'

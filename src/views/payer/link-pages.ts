@@ -1,4 +1,4 @@
-import type { Order } from '../../orders/order.js'
+import type { Order } from '../../domain/orders/order.js'
 import { formatAmount } from '../amount.js'
 import { html, raw, type SafeHtml } from '../html.js'
 import { page } from './layout.js'

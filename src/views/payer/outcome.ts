@@ -1,5 +1,5 @@
-import type { OrderStatus } from '../../orders/order.js'
-import type { PayerChoice } from '../../orders/payer-choice.js'
+import type { OrderStatus } from '../../domain/orders/order.js'
+import type { PayerChoice } from '../../engine/orders/payer-choice.js'
 
 /** What the payer reads after a choice went through. */
 const OUTCOME_TEXT: Record<PayerChoice, string> = {

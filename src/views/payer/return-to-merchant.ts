@@ -1,4 +1,4 @@
-import type { ReturnTarget } from '../../orders/return-to-merchant.js'
+import type { ReturnTarget } from '../../domain/orders/return-to-merchant.js'
 import { html, join, raw, type SafeHtml } from '../html.js'
 
 // Constant scripts (`raw`: escaping would break their quotes) that follow the way back after a moment.

@@ -1,5 +1,5 @@
-import type { Order } from '../../orders/order.js'
-import type { ReturnTarget } from '../../orders/return-to-merchant.js'
+import type { Order } from '../../domain/orders/order.js'
+import type { ReturnTarget } from '../../domain/orders/return-to-merchant.js'
 import { formatAmount } from '../amount.js'
 import { html, type SafeHtml } from '../html.js'
 import { page } from './layout.js'

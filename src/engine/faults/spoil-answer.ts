@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http'
-import { decrypt, deriveKey, encrypt, md5Upper } from '../crypto/index.js'
+import { decrypt, deriveKey, encrypt, md5Upper } from '../../crypto/index.js'
 
 /** The short body of an injected HTTP status: text, as a proxy or load balancer in front of a gateway answers. */
 export function statusBody (status: number, faultId: string): string {

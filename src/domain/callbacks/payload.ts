@@ -1,8 +1,8 @@
-import { seal } from '../crypto/index.js'
+import { seal } from '../../crypto/index.js'
 import { GATEWAY_CODES } from '../errors.js'
 import type { Merchant } from '../fixtures.js'
 import type { Order } from '../orders/order.js'
-import { beijingTime } from '../time.js'
+import { beijingTime } from '../../platform/time.js'
 import type { Delivery } from './delivery.js'
 
 /**

@@ -1,5 +1,5 @@
 import type { Dispatcher } from './callbacks/dispatcher.js'
-import type { VirtualClock } from './clock.js'
+import type { VirtualClock } from '../platform/clock.js'
 import type { Resettable } from './reset.js'
 import type { Scheduler } from './scheduler.js'
 

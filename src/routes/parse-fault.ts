@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox'
-import { ApiError } from '../errors.js'
-import type { MerchantDirectory } from '../merchants.js'
+import { ApiError } from '../domain/errors.js'
+import type { MerchantDirectory } from '../engine/merchants.js'
 import { ACTIONS } from '../protocol/registry.js'
 import { compile } from '../protocol/validate.js'
-import { CALLBACK_EFFECTS, GATEWAY_EFFECTS, type FaultEffect, type FaultEffectType, type FaultOn, type FaultSpec } from './fault.js'
-import { DEFAULT_HOLD_MS, EFFECT_SCHEMAS, faultRequestSchema, GATEWAY_DELAY_MAX_MS, type FaultRequest } from './schemas.js'
+import { CALLBACK_EFFECTS, GATEWAY_EFFECTS, type FaultEffect, type FaultEffectType, type FaultOn, type FaultSpec } from '../engine/faults/fault.js'
+import { DEFAULT_HOLD_MS, EFFECT_SCHEMAS, faultRequestSchema, GATEWAY_DELAY_MAX_MS, type FaultRequest } from '../engine/faults/schemas.js'
 
 const TYPES = Object.keys(EFFECT_SCHEMAS) as FaultEffectType[]
 const byType = new Map(TYPES.map((type) => [type, compile(faultRequestSchema(EFFECT_SCHEMAS[type]))]))

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path'
-import { parseDuration, parseDurationList } from './duration.js'
+import { parseDuration, parseDurationList } from '../platform/duration.js'
 
 /** Everything the sandbox reads from the environment (contract §5), validated. */
 export interface Config {

@@ -1,9 +1,9 @@
-import type { Clock } from '../clock.js'
-import { GatewayError, IdTakenError } from '../errors.js'
-import type { Merchant } from '../fixtures.js'
-import type { Ids } from '../ids.js'
-import type { OrderRepository } from '../store/types.js'
-import { maskCard, maskRequest, type Order, type PayerPage, type PayMethod, type ReturnStyle } from './order.js'
+import type { Clock } from '../../platform/clock.js'
+import { GatewayError, IdTakenError } from '../../domain/errors.js'
+import type { Merchant } from '../../domain/fixtures.js'
+import type { Ids } from '../../platform/ids.js'
+import type { OrderRepository } from '../../store/types.js'
+import { maskCard, maskRequest, type Order, type PayerPage, type PayMethod, type ReturnStyle } from '../../domain/orders/order.js'
 
 /**
  * What making an order needs: the merchant, the action (or payment link) and version that make it, and the services.

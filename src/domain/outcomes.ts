@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
-import { parseDuration } from './duration.js'
+import { parseDuration } from '../platform/duration.js'
 
 /** One magic outcome of `fixtures/outcomes.json`, like the hosted sandboxes' magic amounts. */
 export const OutcomeSchema = Type.Union([

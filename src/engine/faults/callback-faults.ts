@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify'
-import type { Delivery } from '../callbacks/delivery.js'
-import type { Clock } from '../clock.js'
-import type { Store } from '../store/index.js'
+import type { Delivery } from '../../domain/callbacks/delivery.js'
+import type { Clock } from '../../platform/clock.js'
+import type { Store } from '../../store/index.js'
 import { faultNote } from './notes.js'
 import type { FaultRegistry } from './registry.js'
 

@@ -1,4 +1,4 @@
-import type { Order } from './order.js'
+import type { Order } from '../../domain/orders/order.js'
 import type { Payments } from './payments.js'
 
 /** What a payer can do on a hosted page. */

@@ -1,7 +1,7 @@
-import { ConflictError, NotFoundError } from './errors.js'
-import type { Merchant } from './fixtures.js'
-import { createMerchantKeys, type MerchantKeys } from './merchant-keys.js'
-import type { Store } from './store/index.js'
+import { ConflictError, NotFoundError } from '../domain/errors.js'
+import type { Merchant } from '../domain/fixtures.js'
+import { createMerchantKeys, type MerchantKeys } from '../domain/merchant-keys.js'
+import type { Store } from '../store/index.js'
 
 /** What POST /sandbox/api/merchants may choose; the sandbox picks the id, the sign key and the merCode. */
 export type NewMerchant = Partial<Pick<Merchant, 'name' | 'currency' | 'operators' | 'autopay_after' | 'convenience_fee'>>

@@ -1,5 +1,5 @@
 import { TransitionError } from '../errors.js'
-import { beijingTime } from '../time.js'
+import { beijingTime } from '../../platform/time.js'
 import type { Order, OrderStatus, Refund } from './order.js'
 
 /** What can happen to an unpaid order. */

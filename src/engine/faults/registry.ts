@@ -1,5 +1,5 @@
-import type { Clock } from '../clock.js'
-import { ConflictError } from '../errors.js'
+import type { Clock } from '../../platform/clock.js'
+import { ConflictError } from '../../domain/errors.js'
 import type { Resettable } from '../reset.js'
 import type { Fault, FaultOn, FaultSpec } from './fault.js'
 import { MAX_ARMED } from './schemas.js'

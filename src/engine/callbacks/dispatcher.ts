@@ -1,11 +1,11 @@
 import { setMaxListeners } from 'node:events'
 import type { FastifyBaseLogger } from 'fastify'
-import type { Clock } from '../clock.js'
-import type { AllowedHost } from '../config.js'
+import type { Clock } from '../../platform/clock.js'
+import type { AllowedHost } from '../../config/config.js'
 import { createCallbackFaults } from '../faults/callback-faults.js'
 import type { FaultRegistry } from '../faults/registry.js'
-import type { Store } from '../store/index.js'
-import type { Attempt, Delivery } from './delivery.js'
+import type { Store } from '../../store/index.js'
+import type { Attempt, Delivery } from '../../domain/callbacks/delivery.js'
 import { FairQueue } from './fair-queue.js'
 
 export interface DispatcherOptions {
@@ -122,7 +122,7 @@ async function firstBytes (res: Response, limit: number): Promise<string> {
 /**
  * The callback delivery engine: POSTs each pending delivery, records every attempt, and retries on the
  * schedule until the merchant answers 2xx. Each attempt holds a slot for at most the timeout, and a receiver
- * gets at most `concurrencyPerHost` of the slots, handed out round-robin (src/callbacks/fair-queue.ts): a
+ * gets at most `concurrencyPerHost` of the slots, handed out round-robin (src/engine/callbacks/fair-queue.ts): a
  * hanging or failing merchant never blocks the gateway or other merchants' deliveries.
  */
 export function createDispatcher (options: DispatcherOptions): DeliveryEngine {
