@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type, type TProperties } from '@sinclair/typebox'
 import { GatewayError, gatewayMessage, StoreError } from '../errors.js'
 import type { Merchant } from '../fixtures.js'
@@ -13,7 +14,6 @@ import type { HostedDeps } from './hosted-deps.js'
 const LINK_VERSION = 'link'
 
 type LinkKind = AlipayLinkKind | 'h5Pay'
-type LinkRequest = { Querystring: Record<string, string | undefined> }
 
 /** What an accepted link asks for: the order of one merchant, and how to answer. */
 interface LinkPlan {
@@ -166,7 +166,7 @@ function refusalOf (err: unknown, request: FastifyRequest): { status: number, me
 }
 
 function registerLink (app: FastifyInstance, deps: HostedDeps, kind: LinkKind, summary: string, properties: TProperties, plan: (query: LinkQuery) => LinkPlan): void {
-  app.get<LinkRequest>(`/${kind}`, {
+  app.withTypeProvider<TypeBoxTypeProvider>().get(`/${kind}`, {
     config: { surface: 'page' },
     schema: { summary, tags: ['payment links'], querystring: querystring(properties) }
   }, async (request, reply): Promise<FastifyReply> => {

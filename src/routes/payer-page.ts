@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { MerchantDirectory } from '../merchants.js'
 import { TransitionError } from '../orders/lifecycle.js'
@@ -15,8 +16,6 @@ const ChoiceBody = Type.Object({ choice: Type.Union(PAYER_CHOICES.map((c) => Typ
 const PageQuery = Type.Object({
   redirect_url: Type.Optional(Type.String({ description: 'Where to return after paying, appended by the merchant to a WeChat MWEB link (H5PAY payinfo); absolute http(s) URL' }))
 }, { additionalProperties: true })
-
-type PageRequest = { Params: { token: string }, Querystring: { redirect_url?: string } }
 
 /** A `redirect_url` must be an absolute http(s) URL: undefined when absent, null when unusable. */
 function redirectUrlOf (value: string | undefined): string | undefined | null {
@@ -61,7 +60,9 @@ export function registerPayerPage (app: FastifyInstance, deps: PayerPageDeps, sp
     return order !== undefined && payerPageOf(order) === spec.kind ? order : undefined
   }
 
-  app.get<PageRequest>(spec.path, {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>()
+
+  api.get(spec.path, {
     config: { surface: 'page' },
     schema: { summary: spec.summary, tags: ['payer pages'], params: PageParams, querystring: PageQuery }
   }, async (request, reply) => {
@@ -72,7 +73,7 @@ export function registerPayerPage (app: FastifyInstance, deps: PayerPageDeps, sp
     return spec.render(order, merchantName(order.merchant_id), request.url)
   })
 
-  app.post<PageRequest & { Body: { choice: PayerChoice } }>(spec.path, {
+  api.post(spec.path, {
     config: { surface: 'page' },
     schema: { summary: `${spec.summary}: the payer's choice`, tags: ['payer pages'], params: PageParams, querystring: PageQuery, body: ChoiceBody }
   }, async (request, reply) => {
