@@ -60,7 +60,7 @@ const TooLargeSchema = Type.Object({
   rsp_msg: Type.String({ description: 'names the BODY_LIMIT' })
 }, { description: 'The body is larger than BODY_LIMIT' })
 
-/** An injected HTTP status in place of the gateway's answer (the route's schema types only 200). */
+/** An injected HTTP status in place of the gateway's answer: plain text, which the route's JSON schemas leave alone. */
 function answerStatus (reply: FastifyReply, status: number, faultId: string): FastifyReply {
   return reply.code(status).type(TEXT).send(statusBody(status, faultId))
 }
