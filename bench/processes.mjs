@@ -3,16 +3,13 @@ import { existsSync, readFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
+import { CONFIG_VAR_LIST } from '../dist/config/config-vars.js'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 export const SERVER = fileURLToPath(new URL('../dist/server.js', import.meta.url))
 
-/** Variables that would change what is measured if the caller's shell happened to set them. */
-const SANDBOX_VARIABLES = [
-  'PORT', 'HOST', 'PUBLIC_URL', 'DB_FILE', 'FIXTURES_DIR', 'LOG_LEVEL', 'BODY_LIMIT', 'ADMIN_TOKEN', 'CALLBACK_ALLOWLIST',
-  'CALLBACK_RETRY_SCHEDULE', 'CALLBACK_TIMEOUT', 'CALLBACK_CONCURRENCY', 'CALLBACK_CONCURRENCY_PER_HOST', 'AUTOPAY_AFTER', 'ORDER_EXPIRY',
-  'REQUEST_LOG_SIZE', 'RETENTION_ORDERS', 'DB_SYNC', 'JOURNAL_LIMIT_MB', 'NODE_OPTIONS'
-]
+/** Variables that would change what is measured if the caller's shell happened to set them: the sandbox's own and NODE_OPTIONS. */
+const SANDBOX_VARIABLES = [...CONFIG_VAR_LIST.map((v) => v.env), 'NODE_OPTIONS']
 
 /** Every child still running, so that a failed or interrupted bench leaves no server behind. */
 const running = new Set()

@@ -28,6 +28,7 @@ import type { BaseUrlOf } from './routes/deps.js'
 import { registerProcessRoutes } from './routes/process.js'
 import { registerSandboxMerchants } from './routes/sandbox-merchants.js'
 import { registerSandboxOrders } from './routes/sandbox-orders.js'
+import { registerApiSchemas } from './routes/api-schemas.js'
 import { registerSandboxReset } from './routes/sandbox-reset.js'
 import { registerSandboxRequests } from './routes/sandbox-requests.js'
 import { registerSandboxFaults } from './routes/sandbox-faults.js'
@@ -167,6 +168,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const hosted = { store, merchants, payments, clock, ids, rates, outcomes, baseUrlOf }
   registerCheckoutPage(app, hosted)
   registerHostedLinks(app, hosted)
+  registerApiSchemas(app)
   registerSandboxOrders(app, store, baseUrlOf)
   registerControlRoutes(app, { store, payments, dispatcher })
   registerSandboxRequests(app, requestLog)

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type, type Static } from '@sinclair/typebox'
 import { ApiError, TransitionError } from '../domain/errors.js'
 import type { Order } from '../domain/orders/order.js'
@@ -54,7 +55,7 @@ function backToOrder (reply: FastifyReply, order: Order, query: string): Fastify
 
 function registerOrderAction (app: FastifyInstance, deps: AdminUiDeps, action: OrderAction): void {
   const schema = { summary: action.summary, tags: ['admin UI'], hide: false, params: OrderParams, ...(action.path === 'refund' ? { body: RefundBody } : {}) }
-  app.post<{ Params: Static<typeof OrderParams>, Body: RefundForm }>(`/sandbox/orders/:merchant_id/:order_id/${action.path}`, { config: PAGE, schema }, async (request, reply) => {
+  app.withTypeProvider<TypeBoxTypeProvider>().post(`/sandbox/orders/:merchant_id/:order_id/${action.path}`, { config: PAGE, schema }, async (request, reply) => {
     const { merchant_id: merchantId, order_id: orderId } = request.params
     const order = deps.store.orders.find(merchantId, orderId)
     if (order === undefined) return sendHtml(reply, notFoundPage(`order ${orderId} of merchant ${merchantId} not found`, deps.adminToken !== undefined, 'orders'), 404)
@@ -71,7 +72,7 @@ function registerOrderAction (app: FastifyInstance, deps: AdminUiDeps, action: O
 }
 
 function registerRedeliver (app: FastifyInstance, deps: AdminUiDeps): void {
-  app.post<{ Params: { id: string } }>('/sandbox/callbacks/:id/redeliver', {
+  app.withTypeProvider<TypeBoxTypeProvider>().post('/sandbox/callbacks/:id/redeliver', {
     config: PAGE,
     schema: { summary: 'Admin UI: send a callback once more now', tags: ['admin UI'], hide: false, params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }) }
   }, async (request, reply) => {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type, type Static } from '@sinclair/typebox'
 import { ORDER_STATUSES, payerPagePath, type Order } from '../domain/orders/order.js'
 import { loginCookie, logoutCookie, safeNext, tokenMatches } from '../plugins/admin-auth.js'
@@ -8,7 +9,6 @@ import type { SafeHtml } from '../views/html.js'
 import { sendHtml } from '../views/send-html.js'
 import { registerAdminActions, OrderParams } from './admin-actions.js'
 import type { AdminUiDeps } from './deps.js'
-
 
 const PAGE = { admin: 'ui', surface: 'page' } as const
 /** The list re-renders every 2 s while live refresh is on; a bounded table keeps that cheap. */
@@ -51,7 +51,7 @@ const requestPage = () => import('../views/admin/request-page.js')
 const requestsPage = () => import('../views/admin/requests-page.js')
 
 const blank = <T extends string>(value: T | undefined): Exclude<T, ''> | undefined => value === undefined || value === '' ? undefined : value as Exclude<T, ''>
-const schema = (summary: string, parts: Record<string, unknown> = {}) => ({ summary, tags: ['admin UI'], hide: false, ...parts })
+const schema = <P extends object = object>(summary: string, parts?: P) => ({ summary, tags: ['admin UI'], hide: false, ...parts as P })
 
 /** The list's next (older) page with the same filters, or undefined on the last page. */
 function olderHref (path: string, filter: Record<string, string | undefined>, next: string | null): string | undefined {
@@ -65,7 +65,7 @@ function merchantOptions (deps: AdminUiDeps) {
 }
 
 function registerOrdersPage (app: FastifyInstance, deps: AdminUiDeps): void {
-  app.get<{ Querystring: Static<typeof OrdersQuery> }>('/sandbox', {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/sandbox', {
     config: PAGE,
     schema: schema('Admin UI: the orders, newest first, with filters and live refresh', { querystring: OrdersQuery })
   }, async (request, reply) => {
@@ -103,7 +103,7 @@ async function orderPage (deps: AdminUiDeps, order: Order, baseUrl: string, quer
 }
 
 function registerOrderPage (app: FastifyInstance, deps: AdminUiDeps): void {
-  app.get<{ Params: Static<typeof OrderParams>, Querystring: Static<typeof OrderQuery> }>('/sandbox/orders/:merchant_id/:order_id', {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/sandbox/orders/:merchant_id/:order_id', {
     config: PAGE,
     schema: schema('Admin UI: one order with its QR code, actions, timeline, callbacks and requests', { params: OrderParams, querystring: OrderQuery })
   }, async (request, reply) => {
@@ -115,7 +115,7 @@ function registerOrderPage (app: FastifyInstance, deps: AdminUiDeps): void {
 }
 
 function registerRequestPages (app: FastifyInstance, deps: AdminUiDeps): void {
-  app.get<{ Querystring: Static<typeof RequestsQuery> }>('/sandbox/requests', {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/sandbox/requests', {
     config: PAGE,
     schema: schema('Admin UI: the request inspector, newest first, with live refresh', { querystring: RequestsQuery })
   }, async (request, reply) => {
@@ -132,7 +132,7 @@ function registerRequestPages (app: FastifyInstance, deps: AdminUiDeps): void {
     }))
   })
 
-  app.get<{ Params: Static<typeof IdParams> }>('/sandbox/requests/:id', {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/sandbox/requests/:id', {
     config: PAGE,
     schema: schema('Admin UI: one gateway call, step by step: verdict, hints, md5 comparison, decrypted data', { params: IdParams })
   }, async (request, reply) => {
@@ -148,14 +148,14 @@ function registerRequestPages (app: FastifyInstance, deps: AdminUiDeps): void {
 }
 
 function registerMerchantsPage (app: FastifyInstance, deps: AdminUiDeps): void {
-  app.get('/sandbox/merchants', {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/sandbox/merchants', {
     config: PAGE,
     schema: schema('Admin UI: the merchants, operators and (masked) sign keys')
   }, async (_request, reply) => sendHtml(reply, (await merchantsPage()).renderMerchantsPage({ merchants: deps.merchants.list(), isRuntime: (id) => deps.merchants.isRuntime(id), canLogOut: deps.adminToken !== undefined })))
 }
 
 function registerLogin (app: FastifyInstance, token: string | undefined): void {
-  app.get<{ Querystring: Static<typeof LoginQuery> }>('/sandbox/login', {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/sandbox/login', {
     config: { surface: 'page' },
     schema: schema('Admin UI: the admin token form (redirects to /sandbox when ADMIN_TOKEN is not set)', { querystring: LoginQuery })
   }, async (request, reply) => {
@@ -164,7 +164,7 @@ function registerLogin (app: FastifyInstance, token: string | undefined): void {
     return sendHtml(reply, renderLoginPage({ next: safeNext(request.query.next) }))
   })
 
-  app.post<{ Body: Static<typeof LoginBody> }>('/sandbox/login', {
+  app.withTypeProvider<TypeBoxTypeProvider>().post('/sandbox/login', {
     config: { surface: 'page' },
     schema: schema('Admin UI: log in with the admin token; sets the login cookie', { body: LoginBody })
   }, async (request, reply) => {
@@ -177,7 +177,7 @@ function registerLogin (app: FastifyInstance, token: string | undefined): void {
     return reply.header('set-cookie', loginCookie(token)).redirect(next, 303)
   })
 
-  app.post('/sandbox/logout', {
+  app.withTypeProvider<TypeBoxTypeProvider>().post('/sandbox/logout', {
     config: { surface: 'page' },
     schema: schema('Admin UI: log out (clears the login cookie)')
   }, async (_request, reply) => reply.header('set-cookie', logoutCookie()).redirect('/sandbox/login', 303))

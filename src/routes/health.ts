@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 
 /** Liveness and readiness: the app is only built once the store has loaded, so answering means ready. */
 export function registerHealthRoute (app: FastifyInstance): void {
-  app.get('/healthz', {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/healthz', {
     // Container health probes hit this every few seconds; keep them out of the info log.
     logLevel: 'warn',
     // The answer is one fixed object: plain JSON.stringify writes what the compiled serializer would, and a health

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { BIZPAY_PREFIX } from '../engine/orders/create-order.js'
 import { TransitionError } from '../domain/errors.js'
@@ -18,18 +19,19 @@ import type { HostedDeps } from './deps.js'
 const stringEnum = <T extends string>(values: readonly T[], description: string) =>
   Type.Unsafe<T>({ type: 'string', enum: [...values], description })
 
+type Selected = CheckoutMethod | 'NONE'
+
 const PageParams = Type.Object({
   token: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'The token of PREPAY_INIT\'s payinfo link' })
 })
 const PageQuery = Type.Object({
-  selected: Type.Optional(stringEnum(['NONE', ...CHECKOUT_METHODS], 'The method to preselect (docs §20a); NONE or absent: the payer picks from the list'))
+  selected: Type.Optional(stringEnum<Selected>(['NONE', ...CHECKOUT_METHODS], 'The method to preselect (docs §20a); NONE or absent: the payer picks from the list'))
 }, { additionalProperties: true })
 const ChoiceBody = Type.Object({
   choice: stringEnum(PAYER_CHOICES, 'pay, decline or cancel'),
   method: Type.Optional(stringEnum(CHECKOUT_METHODS, 'The payment method the payer picked; required to pay (GP: a card through Global Payments)'))
 })
 
-type Selected = CheckoutMethod | 'NONE'
 type PageRequest = { Params: { token: string }, Querystring: { selected?: Selected } }
 type ChoiceRequest = PageRequest & { Body: { choice: PayerChoice, method?: CheckoutMethod } }
 
@@ -69,8 +71,9 @@ export function registerCheckoutPage (app: FastifyInstance, deps: HostedDeps): v
   const path = '/sandbox/pay/checkout/:token'
   const merchantName = (order: Order) => deps.merchants.get(order.merchant_id)?.name ?? order.merchant_id
   const selectedOf = (selected: Selected | undefined) => selected === 'NONE' ? undefined : selected
+  const api = app.withTypeProvider<TypeBoxTypeProvider>()
 
-  app.get<PageRequest>(path, {
+  api.get(path, {
     config: { surface: 'page' },
     schema: { summary: 'Hosted checkout page (PREPAY_INIT payinfo)', tags: ['payer pages'], params: PageParams, querystring: PageQuery }
   }, async (request, reply) => {
@@ -79,7 +82,7 @@ export function registerCheckoutPage (app: FastifyInstance, deps: HostedDeps): v
     return sendHtml(reply, renderCheckoutPage({ order, merchantName: merchantName(order), formAction: request.url, selected: selectedOf(request.query.selected) }))
   })
 
-  const viewOf = (request: FastifyRequest<ChoiceRequest>, order: Order): CheckoutView =>
+  const viewOf = (request: { url: string, body: { method?: CheckoutMethod }, query: { selected?: Selected } }, order: Order): CheckoutView =>
     ({ order, merchantName: merchantName(order), formAction: request.url, selected: request.body.method ?? selectedOf(request.query.selected) })
 
   /** A refused choice (paid in another tab, past the deadline): the page shows the order as it is now, and why. */
@@ -91,7 +94,7 @@ export function registerCheckoutPage (app: FastifyInstance, deps: HostedDeps): v
     return renderCheckoutPage({ ...viewOf(choiceRequest, now), problem: err.message })
   }
 
-  app.post<ChoiceRequest>(path, {
+  api.post(path, {
     config: { surface: 'page', refusedPage },
     schema: { summary: 'Hosted checkout page: the payer\'s method and choice', tags: ['payer pages'], params: PageParams, querystring: PageQuery, body: ChoiceBody }
   }, async (request, reply) => {

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type, type TProperties } from '@sinclair/typebox'
 import { IdTakenError } from '../domain/errors.js'
 import type { Merchant } from '../domain/fixtures.js'
@@ -13,7 +14,6 @@ import type { HostedDeps } from './deps.js'
 const LINK_VERSION = 'link'
 
 type LinkKind = AlipayLinkKind | 'h5Pay'
-type LinkRequest = { Querystring: Record<string, string | undefined> }
 
 /** What an accepted link asks for: the order of one merchant, and how to answer. */
 interface LinkPlan {
@@ -156,7 +156,7 @@ async function openOrder (ctx: LinkContext, input: LinkPlan['order']): Promise<O
 }
 
 function registerLink (app: FastifyInstance, deps: HostedDeps, kind: LinkKind, summary: string, properties: TProperties, plan: (query: LinkQuery) => LinkPlan): void {
-  app.get<LinkRequest>(`/${kind}`, {
+  app.withTypeProvider<TypeBoxTypeProvider>().get(`/${kind}`, {
     config: { surface: 'page' },
     schema: { summary, tags: ['payment links'], querystring: querystring(properties) }
   }, async (request, reply): Promise<FastifyReply> => {

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import type { MerchantDirectory } from '../engine/merchants.js'
 import { payerPageOf, type Order, type PayerPage } from '../domain/orders/order.js'
@@ -15,8 +16,6 @@ const ChoiceBody = Type.Object({ choice: Type.Union(PAYER_CHOICES.map((c) => Typ
 const PageQuery = Type.Object({
   redirect_url: Type.Optional(Type.String({ description: 'Where to return after paying, appended by the merchant to a WeChat MWEB link (H5PAY payinfo); absolute http(s) URL' }))
 }, { additionalProperties: true })
-
-type PageRequest = { Params: { token: string }, Querystring: { redirect_url?: string } }
 
 /** A `redirect_url` must be an absolute http(s) URL: undefined when absent, null when unusable. */
 function redirectUrlOf (value: string | undefined): string | undefined | null {
@@ -61,7 +60,9 @@ export function registerPayerPage (app: FastifyInstance, deps: PayerPageDeps, sp
     return order !== undefined && payerPageOf(order) === spec.kind ? order : undefined
   }
 
-  app.get<PageRequest>(spec.path, {
+  const api = app.withTypeProvider<TypeBoxTypeProvider>()
+
+  api.get(spec.path, {
     config: { surface: 'page' },
     schema: { summary: spec.summary, tags: ['payer pages'], params: PageParams, querystring: PageQuery }
   }, async (request, reply) => {
@@ -71,7 +72,7 @@ export function registerPayerPage (app: FastifyInstance, deps: PayerPageDeps, sp
     return sendHtml(reply, spec.render(order, merchantName(order.merchant_id), request.url))
   })
 
-  type ChoiceRequest = PageRequest & { Body: { choice: PayerChoice } }
+  type ChoiceRequest = { Params: { token: string }, Querystring: { redirect_url?: string }, Body: { choice: PayerChoice } }
 
   /** A refused choice (already paid, closed): the page shows the order as it is now, and why nothing changed. */
   function refusedPage (request: FastifyRequest, err: Error): SafeHtml {
@@ -82,7 +83,7 @@ export function registerPayerPage (app: FastifyInstance, deps: PayerPageDeps, sp
     return spec.renderResult(now, merchantName(now.merchant_id), url, body.choice, err.message, returnTarget(now, redirectUrlOf(query.redirect_url) ?? undefined))
   }
 
-  app.post<ChoiceRequest>(spec.path, {
+  api.post(spec.path, {
     config: { surface: 'page', refusedPage },
     schema: { summary: `${spec.summary}: the payer's choice`, tags: ['payer pages'], params: PageParams, querystring: PageQuery, body: ChoiceBody }
   }, async (request, reply) => {

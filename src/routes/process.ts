@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
 import { GatewayError } from '../domain/errors.js'
 import type { Fault } from '../engine/faults/fault.js'
 import { createLateAnswers } from '../engine/faults/late-answers.js'
@@ -6,7 +8,7 @@ import { faultNote } from '../engine/faults/notes.js'
 import type { FaultRegistry } from '../engine/faults/registry.js'
 import { spoilAnswer, statusBody } from '../engine/faults/spoil-answer.js'
 import type { RequestLog } from '../inspector/request-log.js'
-import { RequestEnvelopeSchema, ResponseEnvelopeSchema } from '../protocol/envelope.js'
+import { RequestEnvelopeSchema, ResponseEnvelopeSchema, type ResponseEnvelope } from '../protocol/envelope.js'
 import { processEnvelope, type GatewayDeps, type GatewayTrace } from '../protocol/gateway.js'
 import { gatewayOperationDocs } from '../protocol/openapi.js'
 import type { BaseUrlOf } from './deps.js'
@@ -44,7 +46,19 @@ function answerOf (err: unknown, request: FastifyRequest): Record<string, unknow
 
 const TEXT = 'text/plain; charset=utf-8'
 
-/** An injected HTTP status in place of the gateway's answer (the route's schema types only 200). */
+/**
+ * The body as documented; the handler reads it as unknown, since processEnvelope, not fastify, validates it (every
+ * rejection must be an Appendix B answer).
+ */
+const RequestBody = Type.Unsafe<unknown>(RequestEnvelopeSchema)
+
+/** A body over BODY_LIMIT: rejected before the gateway reads it, in the gateway's words. */
+const TooLargeSchema = Type.Object({
+  rsp_code: Type.Literal('PARAM_ERROR'),
+  rsp_msg: Type.String({ description: 'names the BODY_LIMIT' })
+}, { description: 'The body is larger than BODY_LIMIT' })
+
+/** An injected HTTP status in place of the gateway's answer: plain text, which the route's JSON schemas leave alone. */
 function answerStatus (reply: FastifyReply, status: number, faultId: string): FastifyReply {
   return reply.code(status).type(TEXT).send(statusBody(status, faultId))
 }
@@ -55,8 +69,8 @@ export function registerProcessRoutes (app: FastifyInstance, deps: ProcessDeps, 
   // The fault that fired on a request, if one did.
   const faultOf = new WeakMap<FastifyRequest, Fault>()
   // The envelope the pipeline answered, so onSend need not parse back what fastify just serialised.
-  const answered = new WeakMap<FastifyRequest, Record<string, unknown>>()
-  async function answer (request: FastifyRequest, trace: GatewayTrace): Promise<Record<string, unknown>> {
+  const answered = new WeakMap<FastifyRequest, ResponseEnvelope>()
+  async function answer (request: FastifyRequest, trace: GatewayTrace): Promise<ResponseEnvelope> {
     const envelope = await processEnvelope(request.body, deps, baseUrlOf(request), trace)
     answered.set(request, envelope)
     return envelope
@@ -107,16 +121,17 @@ export function registerProcessRoutes (app: FastifyInstance, deps: ProcessDeps, 
     return payload
   }
 
+  const api = app.withTypeProvider<TypeBoxTypeProvider>()
   for (const url of GATEWAY_PATHS) {
-    app.post(url, {
+    api.post(url, {
       config: { surface: 'gateway' },
       schema: {
         summary: 'processV2: every encrypted action',
         tags: ['gateway'],
         // The actions with the fields of their encrypted data and of their answers (components named by $id).
         ...gatewayOperationDocs(url),
-        body: RequestEnvelopeSchema,
-        response: { 200: ResponseEnvelopeSchema }
+        body: RequestBody,
+        response: { 200: ResponseEnvelopeSchema, 413: TooLargeSchema }
       },
       // The gateway validates the envelope itself (see processEnvelope) so every rejection is an Appendix B answer.
       validatorCompiler: () => () => true,

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type, type Static } from '@sinclair/typebox'
 import type { VirtualClock } from '../platform/clock.js'
 import type { Advance } from '../engine/time-travel.js'
+import { apiRoute } from './api-schemas.js'
 
 /** A year: far enough for any schedule (the longest default retry gap is 6 h), bounded so a typo cannot overflow dates. */
 const MAX_ADVANCE_MS = 366 * 24 * 3_600_000
@@ -34,20 +36,15 @@ function view (clock: VirtualClock): ClockView {
 /** The virtual clock (contract §4): read it, or move it forward and run what fell due on the way. */
 export function registerSandboxClock (app: FastifyInstance, clock: VirtualClock, advance: (ms: number) => Promise<Advance>): void {
   app.addSchema(ClockViewSchema)
-  app.get('/sandbox/api/clock', {
-    config: { admin: 'api' },
-    schema: { summary: 'The sandbox\'s time, and how far it runs ahead of real time', tags: ['control API'], response: { 200: Type.Ref(ClockViewSchema) } }
-  }, async () => view(clock))
+  const api = app.withTypeProvider<TypeBoxTypeProvider>()
+  api.get('/sandbox/api/clock', apiRoute('The sandbox\'s time, and how far it runs ahead of real time', {
+    response: { 200: Type.Ref(ClockViewSchema) }
+  }), async () => view(clock))
 
-  app.post<{ Body: Static<typeof AdvanceBody> }>('/sandbox/api/clock/advance', {
-    config: { admin: 'api' },
-    schema: {
-      summary: 'Move the clock forward by ms; autopay, expiry and callback retries that fall due on the way run in order before the answer',
-      tags: ['control API'],
-      body: AdvanceBody,
-      response: { 200: AdvanceAnswerSchema }
-    }
-  }, async (request) => {
+  api.post('/sandbox/api/clock/advance', apiRoute(
+    'Move the clock forward by ms; autopay, expiry and callback retries that fall due on the way run in order before the answer',
+    { body: AdvanceBody, response: { 200: AdvanceAnswerSchema } }
+  ), async (request) => {
     const { from, steps } = await advance(request.body.ms)
     return { ...view(clock), from: new Date(from).toISOString(), steps }
   })

@@ -1,9 +1,16 @@
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type, type Static } from '@sinclair/typebox'
 import { ApiError } from '../domain/errors.js'
 import { MerchantSchema, type Merchant } from '../domain/fixtures.js'
-import { maskKey } from '../domain/merchant-keys.js'
-import { DEFAULT_OPERATOR, type MerchantDirectory, type NewMerchant } from '../engine/merchants.js'
+import { DEFAULT_OPERATOR, type MerchantDirectory } from '../engine/merchants.js'
+import { apiRoute } from './api-schemas.js'
+
+/** A sign key shown without giving it away: its first and last two characters. */
+export function maskKey (key: string): string {
+  if (key.length <= 6) return '*'.repeat(key.length)
+  return key.slice(0, 2) + '*'.repeat(key.length - 4) + key.slice(-2)
+}
 
 export const MerchantViewSchema = Type.Object({
   merchant_id: Type.String(),
@@ -69,28 +76,21 @@ type CreatedMerchant = Static<typeof CreatedMerchantSchema>
 export function registerSandboxMerchants (app: FastifyInstance, merchants: MerchantDirectory): void {
   app.addSchema(MerchantViewSchema)
   app.addSchema(CreatedMerchantSchema)
-  app.get<{ Querystring: { reveal?: boolean } }>('/sandbox/api/merchants', {
-    config: { admin: 'api' },
-    schema: {
-      summary: 'The merchants with their operators; sign keys masked unless ?reveal=true (runtime merchants\' keys always)',
-      tags: ['control API'],
-      querystring: Type.Object({ reveal: Type.Optional(Type.Boolean()) }),
-      response: { 200: Type.Object({ merchants: Type.Array(Type.Ref(MerchantViewSchema)) }) }
-    }
-  }, async (request) => ({
+  const api = app.withTypeProvider<TypeBoxTypeProvider>()
+  api.get('/sandbox/api/merchants', apiRoute('The merchants with their operators; sign keys masked unless ?reveal=true (runtime merchants\' keys always)', {
+    querystring: Type.Object({ reveal: Type.Optional(Type.Boolean()) }),
+    response: { 200: Type.Object({ merchants: Type.Array(Type.Ref(MerchantViewSchema)) }) }
+  }), async (request) => ({
     merchants: merchants.list().map((m) => merchantView(m, request.query.reveal === true, merchants.isRuntime(m.merchant_id)))
   }))
 
-  app.post<{ Body: NewMerchant }>('/sandbox/api/merchants', {
-    config: { admin: 'api' },
-    // `curl -X POST` sends no body: that asks for every default.
-    preValidation: async (request) => { request.body ??= {} },
-    schema: {
-      summary: 'Create a merchant with a random id, sign key and merCode (an isolated namespace for one test worker); the key is returned only here',
-      tags: ['control API'],
+  api.post('/sandbox/api/merchants', {
+    ...apiRoute('Create a merchant with a random id, sign key and merCode (an isolated namespace for one test worker); the key is returned only here', {
       body: NewMerchantBody,
       response: { 201: Type.Ref(CreatedMerchantSchema) }
-    }
+    }),
+    // `curl -X POST` sends no body: that asks for every default.
+    preValidation: async (request) => { request.body ??= {} }
   }, async (request, reply): Promise<CreatedMerchant> => {
     const body = request.body
     const unknown = Object.keys(body).filter((field) => !NEW_MERCHANT_FIELDS.includes(field))

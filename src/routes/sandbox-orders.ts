@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type, type Static } from '@sinclair/typebox'
+import { DeliverySchema } from '../domain/callbacks/delivery.js'
 import { ConflictError, NotFoundError } from '../domain/errors.js'
-import { ORDER_STATUSES, payerPagePath, type Order } from '../domain/orders/order.js'
+import { ORDER_STATUSES, OrderSchema, payerPagePath, type Order } from '../domain/orders/order.js'
 import type { Store } from '../store/index.js'
+import { apiRoute, AS_STORED, OrderMerchantQuery, OrderParams } from './api-schemas.js'
 import type { BaseUrlOf } from './deps.js'
 
 /** Pages of orders: at most this many at a time (the store's limit too). */
@@ -15,9 +18,23 @@ const ListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 100, description: `orders per page (default 100, at most ${MAX_PAGE})` })),
   cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'the `next` of the previous page' }))
 })
-type ListQueryType = Static<typeof ListQuery>
-const OneQuery = Type.Object({ merchant_id: Type.Optional(Type.String()) })
-const OneParams = Type.Object({ order_id: Type.String() })
+
+const OrderPageSchema = Type.Object({
+  orders: Type.Array(Type.Ref(OrderSchema)),
+  total: Type.Integer({ description: 'orders matching the filters, on every page' }),
+  next: Type.Union([Type.String(), Type.Null()], { description: 'the cursor of the next (older) page; null on the last' }),
+  next_url: Type.Union([Type.String(), Type.Null()], { description: 'the next page, with the same filters' })
+})
+
+const OrderViewSchema = Type.Intersect([
+  Type.Ref(OrderSchema),
+  Type.Object({
+    payer_page_url: Type.String({ description: 'the order\'s hosted payer page (PUBLIC_URL or the request\'s origin)' }),
+    callbacks: Type.Array(Type.Ref(DeliverySchema), { description: 'the order\'s callbacks with their attempts' })
+  })
+])
+
+type OrderView = Static<typeof OrderViewSchema>
 
 /** Finds one order by id; order ids are unique per merchant only, so `merchant_id` disambiguates. */
 export function findOrderOrThrow (store: Store, orderId: string, merchantId: string | undefined): Order {
@@ -35,15 +52,19 @@ export function findOrderOrThrow (store: Store, orderId: string, merchantId: str
 }
 
 /** An order as the control API shows it: the stored order, where its payer page is, and its callbacks. */
-export function orderView (store: Store, order: Order, baseUrl: string): Record<string, unknown> {
+export function orderView (store: Store, order: Order, baseUrl: string): OrderView {
   return { ...order, payer_page_url: baseUrl + payerPagePath(order), callbacks: store.callbacks.forOrder(order.merchant_id, order.order_id) }
 }
 
 /** The control API's order views (contract §4). */
 export function registerSandboxOrders (app: FastifyInstance, store: Store, baseUrlOf: BaseUrlOf): void {
-  app.get<{ Querystring: ListQueryType }>('/sandbox/api/orders', {
-    config: { admin: 'api' },
-    schema: { summary: 'List orders, newest first, a page at a time (`next` is the cursor of the next page; null on the last)', tags: ['control API'], querystring: ListQuery }
+  const api = app.withTypeProvider<TypeBoxTypeProvider>()
+  api.get('/sandbox/api/orders', {
+    ...apiRoute('List orders, newest first, a page at a time (`next` is the cursor of the next page; null on the last)', {
+      querystring: ListQuery,
+      response: { 200: OrderPageSchema }
+    }),
+    ...AS_STORED
   }, async (request) => {
     const page = store.orders.page(request.query)
     const query = new URLSearchParams(Object.entries({ ...request.query, cursor: page.next ?? '' }).map(([k, v]): [string, string] => [k, String(v)]))
@@ -55,8 +76,12 @@ export function registerSandboxOrders (app: FastifyInstance, store: Store, baseU
     }
   })
 
-  app.get<{ Params: { order_id: string }, Querystring: { merchant_id?: string } }>('/sandbox/api/orders/:order_id', {
-    config: { admin: 'api' },
-    schema: { summary: 'One order with its request, answer and status history', tags: ['control API'], params: OneParams, querystring: OneQuery }
+  api.get('/sandbox/api/orders/:order_id', {
+    ...apiRoute('One order with its request, answer and status history', {
+      params: OrderParams,
+      querystring: OrderMerchantQuery,
+      response: { 200: OrderViewSchema }
+    }),
+    ...AS_STORED
   }, async (request) => orderView(store, findOrderOrThrow(store, request.params.order_id, request.query.merchant_id), baseUrlOf(request)))
 }

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type, type Static } from '@sinclair/typebox'
 import type { Resettable } from '../engine/reset.js'
+import { apiRoute } from './api-schemas.js'
 
 const ResetQuery = Type.Object({
   merchant_id: Type.Optional(Type.String({ minLength: 1, description: 'only this merchant\'s orders, refunds, callbacks, logged requests and faults; the merchant itself stays (404 for an unknown merchant)' }))
@@ -28,16 +30,13 @@ function add (into: Counts, counts: Counts): void {
  */
 export function registerSandboxReset (app: FastifyInstance, parts: readonly Resettable[]): void {
   app.addSchema(ResetAnswerSchema)
+  const api = app.withTypeProvider<TypeBoxTypeProvider>()
+  const answer = { 200: Type.Ref(ResetAnswerSchema) }
 
-  app.post<{ Querystring: Static<typeof ResetQuery> }>('/sandbox/api/reset', {
-    config: { admin: 'api' },
-    schema: {
-      summary: 'Clear everything (orders, callbacks, request log, faults, runtime merchants, virtual clock), or one merchant\'s with ?merchant_id=',
-      tags: ['control API'],
-      querystring: ResetQuery,
-      response: { 200: Type.Ref(ResetAnswerSchema) }
-    }
-  }, async (request): Promise<ResetAnswer> => {
+  api.post('/sandbox/api/reset', apiRoute(
+    'Clear everything (orders, callbacks, request log, faults, runtime merchants, virtual clock), or one merchant\'s with ?merchant_id=',
+    { querystring: ResetQuery, response: answer }
+  ), async (request) => {
     const merchantId = request.query.merchant_id
     if (merchantId !== undefined) for (const part of parts) part.check?.(merchantId, 'reset')
     const removed: Counts = {}
@@ -45,15 +44,10 @@ export function registerSandboxReset (app: FastifyInstance, parts: readonly Rese
     return { merchant_id: merchantId ?? null, removed }
   })
 
-  app.delete<{ Params: Static<typeof MerchantParams> }>('/sandbox/api/merchants/:merchant_id', {
-    config: { admin: 'api' },
-    schema: {
-      summary: 'Delete a runtime merchant with its orders, refunds, callbacks, logged requests and faults (409 for a fixture merchant)',
-      tags: ['control API'],
-      params: MerchantParams,
-      response: { 200: Type.Ref(ResetAnswerSchema) }
-    }
-  }, async (request): Promise<ResetAnswer> => {
+  api.delete('/sandbox/api/merchants/:merchant_id', apiRoute(
+    'Delete a runtime merchant with its orders, refunds, callbacks, logged requests and faults (409 for a fixture merchant)',
+    { params: MerchantParams, response: answer }
+  ), async (request) => {
     const merchantId = request.params.merchant_id
     for (const part of parts) part.check?.(merchantId, 'delete')
     const removed: Counts = {}

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type, type Static } from '@sinclair/typebox'
 import type { MerchantDirectory } from '../engine/merchants.js'
 import { ORDER_STATUSES } from '../domain/orders/order.js'
 import type { Store } from '../store/index.js'
+import { apiRoute } from './api-schemas.js'
 
 const count = (description?: string) => Type.Integer({ minimum: 0, ...(description === undefined ? {} : { description }) })
 
@@ -26,14 +28,9 @@ export type Stats = Static<typeof StatsSchema>
 
 /** GET /sandbox/api/stats: what the sandbox holds, counted now. */
 export function registerSandboxStats (app: FastifyInstance, store: Store, merchants: MerchantDirectory): void {
-  app.get('/sandbox/api/stats', {
-    config: { admin: 'api' },
-    schema: {
-      summary: 'Counts of orders, refunds, callbacks and merchants, and the state of the journal',
-      tags: ['control API'],
-      response: { 200: StatsSchema }
-    }
-  }, async (): Promise<Stats> => {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/sandbox/api/stats', apiRoute('Counts of orders, refunds, callbacks and merchants, and the state of the journal', {
+    response: { 200: StatsSchema }
+  }), async () => {
     const all = merchants.list()
     const runtime = all.filter((m) => merchants.isRuntime(m.merchant_id)).length
     const { warnings: _warnings, ...stats } = { warnings: undefined, ...store.stats() }

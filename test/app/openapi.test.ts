@@ -11,6 +11,7 @@ interface Operation {
   description?: string
   tags?: string[]
   'x-ottpay-actions'?: ActionDoc[]
+  responses?: Record<string, { description?: string, content?: Record<string, { schema?: SchemaObject & { $ref?: string } }> }>
 }
 
 interface SchemaObject {
@@ -95,6 +96,32 @@ t.test('every route the app serves is documented with a summary (except HEAD and
     t.ok(typeof operation?.summary === 'string' && operation.summary !== '', `${route.method} ${route.path} has a summary`)
   }
   t.notOk(Object.keys(doc.paths).some((p) => p.startsWith('/docs')), 'the docs routes stay hidden')
+})
+
+t.test('every JSON route documents its answer, and the control API its error body', async (t) => {
+  const { app } = await build(t)
+  const doc = await openapiOf(app)
+  const json = Object.entries(doc.paths).filter(([path]) => path.startsWith('/sandbox/api/') || path === '/healthz' || /^\/process(V2|V3)?$/.test(path))
+  const operations = json.flatMap(([path, byMethod]) => Object.entries(byMethod).map(([method, operation]) => ({ path, method, operation })))
+  // Among them the orders and the payment events, which answer orders as stored (open-ended `request`/`response`).
+  const listed = ['get /sandbox/api/orders', 'get /sandbox/api/orders/{order_id}', 'post /sandbox/api/orders/{order_id}/pay', 'post /sandbox/api/orders/{order_id}/fail',
+    'post /sandbox/api/orders/{order_id}/expire', 'post /sandbox/api/orders/{order_id}/refund', 'post /sandbox/api/callbacks/{id}/redeliver']
+  for (const route of listed) t.ok(operations.some((o) => `${o.method} ${o.path}` === route), `sees ${route}`)
+  for (const { path, method, operation } of operations) {
+    const responses = operation.responses ?? {}
+    const success = Object.keys(responses).filter((status) => /^2/.test(status))
+    t.ok(success.length > 0, `${method} ${path} has a success answer`)
+    for (const status of success) {
+      const schema = responses[status]?.content?.['application/json']?.schema
+      t.ok(schema !== undefined && Object.keys(schema).length > 0, `${method} ${path} ${status} has a schema`)
+    }
+    if (!path.startsWith('/sandbox/api/')) continue
+    for (const status of ['4XX', '5XX']) {
+      t.same(responses[status]?.content?.['application/json']?.schema, { $ref: `${COMPONENTS}ApiError` }, `${method} ${path} ${status}: ApiError`)
+    }
+  }
+  t.same(Object.keys(doc.components.schemas.ApiError?.properties ?? {}), ['error', 'message'])
+  for (const path of ['/processV2', '/process', '/processV3']) t.ok(doc.paths[path]?.post?.responses?.['413'], `${path}: 413 over BODY_LIMIT`)
 })
 
 t.test('each gateway path documents the actions, their versions and their data and answer components', async (t) => {

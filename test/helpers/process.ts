@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { CONFIG_VAR_LIST } from '../../src/config/config-vars.js'
 
 /** The project root: children run here, so the default FIXTURES_DIR is the shipped folder. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -38,12 +39,12 @@ export interface Child {
 }
 
 /** Every variable the sandbox reads: a developer's shell may set any of them (ADMIN_TOKEN, say). */
-const SANDBOX_VARIABLES = /^(PORT|HOST|PUBLIC_URL|DB_FILE|FIXTURES_DIR|LOG_LEVEL|BODY_LIMIT|ADMIN_TOKEN|AUTOPAY_AFTER|ORDER_EXPIRY|REQUEST_LOG_SIZE|RETENTION_ORDERS|DB_SYNC|JOURNAL_LIMIT_MB|CALLBACK_[A-Z_]+)$/
+const SANDBOX_VARIABLES = new Set(CONFIG_VAR_LIST.map((v) => v.env))
 
 /** The environment a child gets: this one, minus the sandbox variables, plus `env`. */
 function childEnv (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env }
-  for (const name of Object.keys(base)) if (SANDBOX_VARIABLES.test(name)) delete base[name]
+  for (const name of Object.keys(base)) if (SANDBOX_VARIABLES.has(name)) delete base[name]
   return { ...base, ...env }
 }
 
@@ -84,9 +85,13 @@ export interface RunningServer extends Child {
   start: { msg: string, level: number }
 }
 
-/** Spawns the server and waits for its start line; fails with the child's output when it does not come. */
+/**
+ * Spawns the server and waits for its start line; fails with the child's output when it does not come.
+ * Only PORT differs from the defaults (src/config/config-vars.ts): the loopback HOST and the info LOG_LEVEL that logs
+ * the start line are theirs.
+ */
 export async function startServer (t: Tap, env: NodeJS.ProcessEnv): Promise<RunningServer> {
-  const child = spawnServer(t, { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env })
+  const child = spawnServer(t, { PORT: '0', ...env })
   const started = new Promise<RunningServer>((resolve, reject) => {
     const look = () => {
       for (const line of child.lines) {
@@ -108,7 +113,7 @@ export async function startServer (t: Tap, env: NodeJS.ProcessEnv): Promise<Runn
 
 /** Runs the server expecting it to stop by itself (a start failure). */
 export async function runToExit (t: Tap, env: NodeJS.ProcessEnv): Promise<Exit & { stdout: string, stderr: string }> {
-  const child = spawnServer(t, { PORT: '0', HOST: '127.0.0.1', ...env })
+  const child = spawnServer(t, { PORT: '0', ...env })
   const exit = await within(child.exited, 'the server to exit')
   return { ...exit, stdout: child.stdout(), stderr: child.stderr() }
 }

@@ -1,3 +1,5 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
+
 /** Order states, lowercase as real STATUS_QUERY answers carry them (contract §2). */
 export const ORDER_STATUSES = ['init', 'success', 'fail', 'notpay', 'authorised', 'partial_refunded', 'refunded'] as const
 export type OrderStatus = typeof ORDER_STATUSES[number]
@@ -10,7 +12,8 @@ export const PAY_METHODS = ['WECHATPAY', 'ALIPAY', 'UNIONPAY', 'SECUREPAY', 'GP'
 export type PayMethod = typeof PAY_METHODS[number]
 
 /** The hosted page that plays the payer of an order. */
-export type PayerPage = 'scan' | 'unionpay' | 'checkout'
+export const PAYER_PAGES = ['scan', 'unionpay', 'checkout'] as const
+export type PayerPage = typeof PAYER_PAGES[number]
 
 /**
  * How the payer's browser returns to the merchant after paying, as each flow documents it:
@@ -18,80 +21,70 @@ export type PayerPage = 'scan' | 'unionpay' | 'checkout'
  * `trade_no`, `out_trade_no`, `trade_status`; `h5pay` redirects to `newURL` with `amount` (decimal), `orderID`,
  * `tranID`, `status`; `plain` (WeChat MWEB) redirects to the URL as it is.
  */
-export type ReturnStyle = 'unionpay' | 'alipay' | 'h5pay' | 'plain'
+export const RETURN_STYLES = ['unionpay', 'alipay', 'h5pay', 'plain'] as const
+export type ReturnStyle = typeof RETURN_STYLES[number]
+
+const literals = <T extends string>(values: readonly T[], description?: string) =>
+  Type.Union(values.map((value) => Type.Literal(value)), description === undefined ? {} : { description })
+const nullable = <T extends TSchema>(schema: T, description?: string) =>
+  Type.Union([schema, Type.Null()], description === undefined ? {} : { description })
 
 /** One refund of an order. Its id shares the merchant's order-id namespace (REFUND's `order_id`). */
-export interface Refund {
-  refund_id: string
-  /** Cents refunded by this refund. */
-  amount: string
-  /** The acquirer's id of the refund. */
-  bizpay_order_id: string
-  /** ISO time (sandbox clock). */
-  at: string
-  /** `yyyyMMddHHmmss` Beijing time. */
-  finish_time: string
-  /** Who refunded: the REFUND action, the control API, the admin UI. */
-  reason: string
-}
+export const RefundSchema = Type.Object({
+  refund_id: Type.String(),
+  amount: Type.String({ description: 'cents refunded by this refund' }),
+  bizpay_order_id: Type.String({ description: 'the acquirer\'s id of the refund' }),
+  at: Type.String({ description: 'ISO time (sandbox clock)' }),
+  finish_time: Type.String({ description: '`yyyyMMddHHmmss` Beijing time' }),
+  reason: Type.String({ description: 'who refunded: the REFUND action, the control API, the admin UI' })
+})
+export type Refund = Static<typeof RefundSchema>
 
-export interface StatusChange {
-  /** ISO time from the sandbox clock. */
-  at: string
-  status: OrderStatus
-  reason: string
-}
+export const StatusChangeSchema = Type.Object({
+  at: Type.String({ description: 'ISO time from the sandbox clock' }),
+  status: literals(ORDER_STATUSES),
+  reason: Type.String()
+})
+export type StatusChange = Static<typeof StatusChangeSchema>
 
-/** An order as the sandbox keeps it: enough to answer queries, fire callbacks and tell its whole story. */
-export interface Order {
-  merchant_id: string
-  order_id: string
-  action: string
-  version: string
-  method: PayMethod
-  /** Cents, as a digit string. */
-  amount: string
-  tip: string
-  currency: string
-  operator_id: string | null
-  /** Where callbacks go: `call_back_url` (wallets), `backUrl` (UnionPay), `notifyURL` (links); '' for none. */
-  notify_url: string
-  /** Where the payer's browser returns: `frontUrl`, `returnURL`, `newURL`, `redirect_url`, when given. */
-  return_url: string | null
-  /** How the browser returns there (default: `unionpay` for SECUREPAY, `plain` otherwise). */
-  return_style?: ReturnStyle
-  /** The hosted payer page (default: `unionpay` for SECUREPAY, `scan` otherwise). */
-  payer_page?: PayerPage
-  /** ISO time an unpaid order expires (PREPAY_INIT `duration`); default: created_at + ORDER_EXPIRY. */
-  expires_at?: string
-  /** ISO time the scheduler pays this order (PASSIVEPAY's pending-then-paid auth code), before any autopay rule. */
-  pay_at?: string
-  /** The merchant's sales / invoice number (`sale_num`), when given. */
-  sale_num?: string
-  /** Facts of one flow (H5PAY's fee, PREPAY_INIT's shop, PASSIVEPAY's auth code…), shown by the admin UI. */
-  details?: Record<string, string>
-  /** The card number with all but the last four digits masked, when one was given. */
-  card_masked: string | null
-  /** `web` or `mobile` for UnionPay SecurePay. */
-  channel: string | null
-  bizpay_order_id: string
-  code_url: string
-  /** The unguessable token in the hosted payer page's URL. */
-  page_token: string
-  status: OrderStatus
-  created_at: string
-  updated_at: string
-  /** `yyyyMMddHHmmss` Beijing time of the payment, once paid. */
-  finish_time: string | null
-  /** Cents refunded so far, once refunded (absent on orders stored before refunds existed). */
-  refund_amount?: string
-  /** Each refund, oldest first. */
-  refunds?: Refund[]
-  history: StatusChange[]
-  /** The decrypted request data (card numbers masked) and the answer's data, as sent. */
-  request: Record<string, unknown>
-  response: Record<string, unknown>
-}
+/**
+ * An order as the sandbox keeps it: enough to answer queries, fire callbacks and tell its whole story. The control
+ * API shows it as it is stored (component `Order`).
+ */
+export const OrderSchema = Type.Object({
+  merchant_id: Type.String(),
+  order_id: Type.String(),
+  action: Type.String({ description: 'the action (or payment link) that made the order, e.g. ACTIVEPAY' }),
+  version: Type.String(),
+  method: literals(PAY_METHODS),
+  amount: Type.String({ description: 'cents, as a digit string' }),
+  tip: Type.String(),
+  currency: Type.String(),
+  operator_id: nullable(Type.String()),
+  notify_url: Type.String({ description: 'where callbacks go: `call_back_url` (wallets), `backUrl` (UnionPay), `notifyURL` (links); \'\' for none' }),
+  return_url: nullable(Type.String(), 'where the payer\'s browser returns: `frontUrl`, `returnURL`, `newURL`, `redirect_url`, when given'),
+  return_style: Type.Optional(literals(RETURN_STYLES, 'how the browser returns there (default: `unionpay` for SECUREPAY, `plain` otherwise)')),
+  payer_page: Type.Optional(literals(PAYER_PAGES, 'the hosted payer page (default: `unionpay` for SECUREPAY, `scan` otherwise)')),
+  expires_at: Type.Optional(Type.String({ description: 'ISO time an unpaid order expires (PREPAY_INIT `duration`); default: created_at + ORDER_EXPIRY' })),
+  pay_at: Type.Optional(Type.String({ description: 'ISO time the scheduler pays this order (PASSIVEPAY\'s pending-then-paid auth code), before any autopay rule' })),
+  sale_num: Type.Optional(Type.String({ description: 'the merchant\'s sales / invoice number (`sale_num`), when given' })),
+  details: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'facts of one flow (H5PAY\'s fee, PREPAY_INIT\'s shop, PASSIVEPAY\'s auth code…), shown by the admin UI' })),
+  card_masked: nullable(Type.String(), 'the card number with all but the last four digits masked, when one was given'),
+  channel: nullable(Type.String(), '`web` or `mobile` for UnionPay SecurePay'),
+  bizpay_order_id: Type.String(),
+  code_url: Type.String(),
+  page_token: Type.String({ description: 'the unguessable token in the hosted payer page\'s URL' }),
+  status: literals(ORDER_STATUSES),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+  finish_time: nullable(Type.String(), '`yyyyMMddHHmmss` Beijing time of the payment, once paid'),
+  refund_amount: Type.Optional(Type.String({ description: 'cents refunded so far, once refunded (absent on orders stored before refunds existed)' })),
+  refunds: Type.Optional(Type.Array(RefundSchema, { description: 'each refund, oldest first' })),
+  history: Type.Array(StatusChangeSchema),
+  request: Type.Record(Type.String(), Type.Unknown(), { description: 'the decrypted request data (card numbers masked), as sent' }),
+  response: Type.Record(Type.String(), Type.Unknown(), { description: 'the answer\'s data, as sent' })
+}, { $id: 'Order', additionalProperties: true })
+export type Order = Static<typeof OrderSchema>
 
 /** Masks a card number to its last four digits: `************2037`. */
 export function maskCard (number: string): string {
