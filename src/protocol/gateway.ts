@@ -7,7 +7,8 @@ import type { Payments } from '../orders/payments.js'
 import type { OutcomesFile } from '../outcomes.js'
 import type { RatesFile } from '../rates.js'
 import type { Store } from '../store/index.js'
-import { CodedAnswer } from './action.js'
+import { CodedAnswer, type ActionDefinition } from './action.js'
+import { dataHints, shortHintFor, type DataHint } from './data-hints.js'
 import { RequestEnvelopeSchema, type ResponseEnvelope } from './envelope.js'
 import { normalizeData } from './normalize.js'
 import { ACTIONS, findAction } from './registry.js'
@@ -38,12 +39,22 @@ export interface GatewayTrace {
   /** The answer's data before it was sealed, when the action answered. */
   answer?: DataObject
   warnings: string[]
+  /** Hints about the decrypted data of a request rejected at its fields or by the action (see data-hints.ts). */
+  data_hints?: DataHint[]
 }
 
 const envelope = compile(RequestEnvelopeSchema)
 
 function list (values: Iterable<string>): string {
   return [...values].join(', ')
+}
+
+/**
+ * The data hints of a rejected request, worked out here (off the accepted path) because the gateway knows the
+ * sandbox's rates: EX_RATE_QUERY's currencies are those, not an enum of its schema.
+ */
+function hintsOf (definition: ActionDefinition, data: DataObject, deps: GatewayDeps): DataHint[] {
+  return dataHints(definition, data, { known: { fee_type: Object.keys(deps.rates.rates) } })
 }
 
 /**
@@ -104,7 +115,10 @@ export async function processEnvelope (body: unknown, deps: GatewayDeps, baseUrl
   const invalid = definition.data.problem(data)
   if (invalid !== undefined) {
     trace.failed_step = 'fields'
-    throw new GatewayError('PARAM_INVALID', invalid)
+    trace.data_hints = hintsOf(definition, opened.data, deps)
+    // The message stays first as it was; a hint about the same field adds a few words ("did you mean fee_type?").
+    const short = shortHintFor(invalid, trace.data_hints)
+    throw new GatewayError('PARAM_INVALID', short === undefined ? invalid : `${invalid}; ${short}`)
   }
   let answer: DataObject | CodedAnswer
   try {
@@ -122,7 +136,10 @@ export async function processEnvelope (body: unknown, deps: GatewayDeps, baseUrl
       outcomes: deps.outcomes
     }, data)
   } catch (err) {
-    if (err instanceof GatewayError) trace.failed_step = 'action_rules'
+    if (err instanceof GatewayError) {
+      trace.failed_step = 'action_rules'
+      trace.data_hints = hintsOf(definition, opened.data, deps)
+    }
     throw err
   }
   const coded = answer instanceof CodedAnswer ? answer : new CodedAnswer('SUCCESS', answer)
