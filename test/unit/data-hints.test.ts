@@ -249,9 +249,10 @@ t.test('properties', async (t) => {
   })
 
   t.test('a one-character typo of any required key is found and named', async (t) => {
-    const required = ACTIONS.flatMap((definition) => (definition.data.schema.required as string[]).map((name) => ({ definition, name })))
+    // Action names rather than definitions in the cases, so that a counterexample prints short.
+    const required = ACTIONS.flatMap((definition) => (definition.data.schema.required as string[]).map((name) => ({ name, action: definition.action })))
     const typo = fc.tuple(fc.constantFrom(...required), fc.constantFrom('insert', 'delete', 'replace', 'swap'), fc.nat(), fc.constantFrom(...'abcxyzAEQ_ -1'.split('')))
-      .map(([{ definition, name }, op, at, ch]) => {
+      .map(([{ action: actionName, name }, op, at, ch]) => {
         const i = at % name.length
         const key = op === 'insert'
           ? name.slice(0, i) + ch + name.slice(i)
@@ -260,10 +261,11 @@ t.test('properties', async (t) => {
             : op === 'replace'
               ? name.slice(0, i) + ch + name.slice(i + 1)
               : name.slice(0, i) + name.slice(i + 1, i + 2) + name.slice(i, i + 1) + name.slice(i + 2)
-        return { definition, name, key }
+        return { action: actionName, name, key }
       })
-      .filter(({ definition, name, key }) => key !== name && !(key in (definition.data.schema.properties as object)) && !(key in (definition.aliases ?? {})))
-    fc.assert(fc.property(typo, ({ definition, name, key }) => {
+      .filter(({ action: actionName, name, key }) => key !== name && !(key in (action(actionName).data.schema.properties as object)) && !(key in (action(actionName).aliases ?? {})))
+    fc.assert(fc.property(typo, ({ action: actionName, name, key }) => {
+      const definition = action(actionName)
       const data: DataObject = { ...VALID[definition.action]!, [key]: VALID[definition.action]![name] }
       delete data[name]
       const hint = dataHints(definition, data).find((h) => h.code.startsWith('FIELD_NAME_'))
