@@ -7,3 +7,5 @@ export { systemClock, createManualClock, type Clock, type ManualClock } from './
 export { createIds, createCounterIds, type Ids } from './platform/ids.js'
 export { GATEWAY_CODES, GatewayError, type GatewayCode } from './domain/errors.js'
 export type { Order, OrderStatus } from './domain/orders/order.js'
+// Hints about decrypted data need the actions' schemas, so they live here rather than in the pure ./crypto export.
+export { hintsForData, type DataHintOptions } from './protocol/data-hints.js'

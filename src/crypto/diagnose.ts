@@ -1,4 +1,4 @@
-import { createDecipheriv } from 'node:crypto'
+import { createDecipheriv, createHash } from 'node:crypto'
 import { decryptBytes, deriveKey, md5Upper } from './aes.js'
 import { canonicalString, compareCodePoints, digestValue } from './canonical.js'
 import { CryptoError } from './crypto-error.js'
@@ -97,11 +97,71 @@ function transportHints (sealed: Sealed, signKey: string): Hint[] {
   return hints
 }
 
+/** Deciphers with any AES variant; undefined when the padding (if checked) or the key length does not fit. */
+function decipherWith (algorithm: string, ciphertext: Buffer, key: Buffer, iv: Buffer | null, padding = true): string | undefined {
+  try {
+    const d = createDecipheriv(algorithm, key, iv)
+    d.setAutoPadding(padding)
+    return Buffer.concat([d.update(ciphertext), d.final()]).toString('utf8')
+  } catch {
+    return undefined
+  }
+}
+
+/** The ciphertext inside data that is Base64 of Base64 text, when it is. */
+function innerBase64 (data: string): Buffer | undefined {
+  const compact = data.replace(/\s+/g, '')
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 !== 0) return undefined
+  return base64Bytes(Buffer.from(compact, 'base64').toString('latin1'))
+}
+
+/**
+ * The right key used in another recipe than Appendix A's AES-128-ECB / PKCS#5 / Base64 once: the classic
+ * library defaults and mix-ups (PHP's openssl_encrypt and mcrypt, Java's Cipher transformations).
+ */
+function recipeHints (sealed: Sealed, key: string): Hint[] {
+  const hints: Hint[] = []
+  const bytes = Buffer.from(key, 'utf8')
+  const inner = innerBase64(sealed.data)
+  if (inner !== undefined && jsonObject(decipherWith('aes-128-ecb', inner, bytes, null))) {
+    hints.push({
+      code: 'BASE64_TWICE',
+      message: 'data is the Base64 of Base64 text: the ciphertext was Base64-encoded twice (PHP\'s openssl_encrypt already returns Base64 unless given OPENSSL_RAW_DATA); encode it once'
+    })
+  }
+  const ciphertext = base64Bytes(sealed.data)
+  if (ciphertext === undefined) return hints
+  const cbc = jsonObject(decipherWith('aes-128-cbc', ciphertext, bytes, Buffer.alloc(16)))
+    ? 'a zero IV'
+    : jsonObject(decipherWith('aes-128-cbc', ciphertext, bytes, bytes)) ? 'the key as IV' : undefined
+  if (cbc !== undefined) {
+    hints.push({
+      code: 'CBC_NOT_ECB',
+      message: `the data was encrypted with AES-128-CBC and ${cbc}; Appendix A uses AES-128-ECB with PKCS#5 padding and no IV ` +
+        '(Java: Cipher.getInstance("AES/ECB/PKCS5Padding"), PHP: openssl_encrypt($json, "AES-128-ECB", $key, OPENSSL_RAW_DATA))'
+    })
+  }
+  const unpadded = decipherWith('aes-128-ecb', ciphertext, bytes, null, false)
+  if (unpadded !== undefined && /\0$/.test(unpadded) && jsonObject(unpadded.replace(/\0+$/, ''))) {
+    hints.push({
+      code: 'ZERO_PADDING',
+      message: 'the data was padded with zero bytes (PHP\'s mcrypt, or Java\'s "AES/ECB/NoPadding" filled with zeros); Appendix A pads with PKCS#5: n bytes of value n'
+    })
+  }
+  if (jsonObject(decipherWith('aes-256-ecb', ciphertext, Buffer.concat([bytes, Buffer.alloc(16)]), null))) {
+    hints.push({
+      code: 'AES_256_NOT_128',
+      message: 'the data was encrypted with AES-256 and the 16-character key padded with zero bytes (PHP\'s openssl_encrypt does that silently for "AES-256-ECB"); use AES-128-ECB'
+    })
+  }
+  return hints
+}
+
 /** Hints for data that does not decrypt: the AES key came from another sign key, another md5 or another recipe. */
 function keyHints (sealed: Sealed, signKey: string, candidates: readonly CandidateKey[]): Hint[] {
+  const hints = recipeHints(sealed, deriveKey(sealed.md5, signKey))
   const ciphertext = base64Bytes(sealed.data)
-  if (ciphertext === undefined) return []
-  const hints: Hint[] = []
+  if (ciphertext === undefined) return hints
   for (const variant of [sealed.md5.toUpperCase(), sealed.md5.toLowerCase()]) {
     if (variant !== sealed.md5 && decryptsToJson(ciphertext, deriveKey(variant, signKey))) {
       hints.push({
@@ -162,7 +222,29 @@ function digestHints (plaintext: string, data: Record<string, unknown>, received
   if (sortedCase.join() !== sortedKeys(data).join() && same(sortedCase.map((k) => digestValue(data[k])).join(''))) {
     hints.push({ code: 'MD5_CASE_INSENSITIVE_SORT', message: 'the keys were sorted ignoring case; Appendix A sorts by code point, so "Z" comes before "a"' })
   }
-  if (md5Upper(canonicalString(data)) === received.toUpperCase() && received !== received.toUpperCase()) {
+  // PHP's json_encode escapes "/" as "\/" and non-ASCII as "\u00e9": a digest input built from its output differs.
+  const canonical = canonicalString(data)
+  const strings = Object.values(data).filter((v): v is string => typeof v === 'string')
+  if (strings.some((v) => /[/\u0080-\uffff]/.test(v))) {
+    const escape = (v: unknown): string => typeof v !== 'string'
+      ? digestValue(v)
+      : JSON.stringify(v).slice(1, -1).replace(/\//g, '\\/').replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    if (same(sortedKeys(data).map((k) => escape(data[k])).join(''))) {
+      hints.push({
+        code: 'MD5_OF_ESCAPED_VALUES',
+        message: 'md5 was computed over the values as JSON escapes them ("\\/" for "/", "\\u00e9" for "é", PHP json_encode\'s default); ' +
+          'digest the values themselves (in PHP, json_encode with JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE if you build the digest input from JSON)'
+      })
+    }
+  }
+  // Java's getBytes() without a charset (Windows-1252 on many hosts), PHP's utf8_decode: the digest of other bytes.
+  if (/[\u0080-\u00ff]/.test(canonical) && createHash('md5').update(canonical, 'latin1').digest('hex').toUpperCase() === received.toUpperCase()) {
+    hints.push({
+      code: 'MD5_NOT_UTF8',
+      message: 'md5 was computed over the values encoded as Latin-1 (ISO-8859-1 / Windows-1252), not UTF-8: in Java use getBytes(StandardCharsets.UTF_8); Appendix A digests the UTF-8 bytes'
+    })
+  }
+  if (md5Upper(canonical) === received.toUpperCase() && received !== received.toUpperCase()) {
     hints.push({ code: 'MD5_LOWERCASE', message: 'md5 is the right digest in lowercase hex; Appendix A sends it in uppercase' })
   }
   return hints
@@ -225,6 +307,13 @@ export function diagnose (sealed: Sealed, signKey: string, candidates: readonly 
         const plaintext = err.details.plaintext ?? '{}'
         const data = JSON.parse(plaintext) as Record<string, unknown>
         const hints = digestHints(plaintext, data, sealed.md5)
+        if (plaintext.includes('\uFFFD')) {
+          hints.push({
+            code: 'PLAINTEXT_NOT_UTF8',
+            message: 'the decrypted text is not valid UTF-8 (the sandbox reads "\uFFFD" where its bytes are not): the JSON was encrypted in another encoding ' +
+              '(Latin-1, Windows-1252, GBK); encrypt its UTF-8 bytes (Java: json.getBytes(StandardCharsets.UTF_8))'
+          })
+        }
         if (hints.length === 0) {
           hints.push({
             code: 'MD5_OF_OTHER_CONTENT',

@@ -1,6 +1,7 @@
 import { diagnose, numberHints, openDetailed, type Hint } from '../crypto/index.js'
 import type { MerchantDirectory } from '../engine/merchants.js'
 import { isCardField, maskCardsInText, maskRequest } from '../domain/orders/order.js'
+import { dataHints } from '../protocol/data-hints.js'
 import type { GatewayTrace } from '../protocol/gateway.js'
 import { findAction } from '../protocol/registry.js'
 import { GATEWAY_STEPS, STEP_LABELS, type GatewayStep, type RequestLogEntry } from './log-entry.js'
@@ -141,6 +142,8 @@ interface Captured {
   warnings: string[]
   /** Hints worked out when the exchange was recorded, for those that depend on the request body or the merchants. */
   hints: Hint[] | undefined
+  /** The gateway's hints about the data of a request rejected at its fields or by the action. */
+  dataHints: Hint[] | undefined
 }
 
 /** Steps whose hints read the request body or the merchants (and their keys): worked out at once. */
@@ -171,8 +174,20 @@ function capture (exchange: GatewayExchange, merchants: MerchantDirectory): Capt
     data: trace?.data === undefined ? undefined : { ...trace.data },
     answer: trace?.answer === undefined ? undefined : { ...trace.answer },
     warnings: [...(trace?.warnings ?? [])],
-    hints: STEPS_HINTED_NOW.has(step) ? hintsFor(step, exchange, merchants, parseObject(trace?.plaintext)) : undefined
+    hints: STEPS_HINTED_NOW.has(step) ? hintsFor(step, exchange, merchants, parseObject(trace?.plaintext)) : undefined,
+    dataHints: trace?.data_hints?.map(({ code, message }) => ({ code, message }))
   }
+}
+
+/**
+ * Hints about data that decrypted (the fields and rules steps, or an accepted request): the gateway's for a
+ * rejection, else worked out now against the action's schema (an accepted request's look-alike keys and numbers).
+ * Messages may quote a value sent: card numbers are masked as everywhere.
+ */
+function decryptedHints (c: Captured, decrypted: Record<string, unknown>, cards: string[]): Hint[] {
+  const definition = c.action === null ? undefined : findAction(c.action)
+  const hints = c.dataHints ?? (definition === undefined ? numberHints(decrypted) : dataHints(definition, decrypted))
+  return hints.map(({ code, message }) => ({ code, message: maskCardsInText(message, cards) }))
 }
 
 /** Any text that names a card field, however it goes on: a superset of every pattern the masking looks for. */
@@ -231,7 +246,7 @@ function entryOf (id: string, c: Captured): RequestLogEntry {
     },
     data: c.data === undefined ? null : maskRequest(c.data),
     warnings: c.warnings.map((warning) => maskCardsInText(warning, cards)),
-    hints: c.hints ?? (c.step === 'action' ? routingHints('action', c.action) : decrypted === undefined ? [] : numberHints(decrypted)),
+    hints: c.hints ?? (c.step === 'action' ? routingHints('action', c.action) : decrypted === undefined ? [] : decryptedHints(c, decrypted, cards)),
     answer: {
       rsp_code: c.rspCode,
       rsp_msg: rspMsg,

@@ -1,7 +1,8 @@
 import { CryptoError, openDetailed, seal, type CryptoErrorCode, type DataObject } from '../crypto/index.js'
 import { DomainError, GatewayError, gatewayMessage } from '../domain/errors.js'
 import type { MerchantDirectory } from '../engine/merchants.js'
-import { CodedAnswer, type ActionServices } from './action.js'
+import { CodedAnswer, type ActionDefinition, type ActionServices } from './action.js'
+import { dataHints, shortHintFor, type DataHint } from './data-hints.js'
 import { RequestEnvelopeSchema, type ResponseEnvelope } from './envelope.js'
 import { normalizeData } from './normalize.js'
 import { ACTIONS, findAction } from './registry.js'
@@ -27,12 +28,22 @@ export interface GatewayTrace {
   /** The answer's data before it was sealed, when the action answered. */
   answer?: DataObject
   warnings: string[]
+  /** Hints about the decrypted data of a request rejected at its fields or by the action (see data-hints.ts). */
+  data_hints?: DataHint[]
 }
 
 const envelope = compile(RequestEnvelopeSchema)
 
 function list (values: Iterable<string>): string {
   return [...values].join(', ')
+}
+
+/**
+ * The data hints of a rejected request, worked out here (off the accepted path) because the gateway knows the
+ * sandbox's rates: EX_RATE_QUERY's currencies are those, not an enum of its schema.
+ */
+function hintsOf (definition: ActionDefinition, data: DataObject, deps: GatewayDeps): DataHint[] {
+  return dataHints(definition, data, { known: { fee_type: Object.keys(deps.rates.rates) } })
 }
 
 /**
@@ -93,7 +104,10 @@ export async function processEnvelope (body: unknown, deps: GatewayDeps, baseUrl
   const invalid = definition.data.problem(data)
   if (invalid !== undefined) {
     trace.failed_step = 'fields'
-    throw new GatewayError('PARAM_INVALID', invalid)
+    trace.data_hints = hintsOf(definition, opened.data, deps)
+    // The message stays first as it was; a hint about the same field adds a few words ("did you mean fee_type?").
+    const short = shortHintFor(invalid, trace.data_hints)
+    throw new GatewayError('PARAM_INVALID', short === undefined ? invalid : `${invalid}; ${short}`)
   }
   let answer: DataObject | CodedAnswer
   try {
@@ -111,7 +125,10 @@ export async function processEnvelope (body: unknown, deps: GatewayDeps, baseUrl
       outcomes: deps.outcomes
     }, data)
   } catch (err) {
-    if (err instanceof GatewayError || err instanceof DomainError) trace.failed_step = 'action_rules'
+    if (err instanceof GatewayError || err instanceof DomainError) {
+      trace.failed_step = 'action_rules'
+      trace.data_hints = hintsOf(definition, opened.data, deps)
+    }
     throw err
   }
   const coded = answer instanceof CodedAnswer ? answer : new CodedAnswer('SUCCESS', answer)

@@ -8,7 +8,7 @@ export const ExRateQueryDataSchema = Type.Object({
   fee_type: Type.String({
     pattern: '^[A-Z]{3}$',
     errorMessage: 'must be an ISO-4217 currency code in capitals, such as "USD"',
-    description: 'Currency (ISO-4217) whose rate to CNY is asked; surrounding spaces ignored'
+    description: 'Currency type: the ISO-4217 code whose rate to CNY is asked; surrounding spaces ignored'
   })
 }, { $id: 'ExRateQueryData', additionalProperties: true })
 
