@@ -23,6 +23,8 @@ import { registerErrorHandler } from './plugins/error-handler.js'
 import { lazySchemaController } from './plugins/lazy-schemas.js'
 import { registerSwagger } from './plugins/swagger.js'
 import { registerHealthRoute } from './routes/health.js'
+import { registerHostedConverge } from './routes/hosted-converge.js'
+import { registerHostedPortico } from './routes/hosted-portico.js'
 import { registerHostedUnionPay } from './routes/hosted-unionpay.js'
 import type { BaseUrlOf } from './routes/deps.js'
 import { registerProcessRoutes } from './routes/process.js'
@@ -164,6 +166,8 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   resettables.push(faults)
   registerProcessRoutes(app, { merchants, store, clock, ids, payments, rates, outcomes, requestLog, faults }, baseUrlOf)
   registerHostedUnionPay(app, { store, merchants, payments })
+  registerHostedConverge(app, { store, merchants, payments })
+  registerHostedPortico(app, { store, merchants, payments })
   registerScanPage(app, { store, merchants, payments })
   const hosted = { store, merchants, payments, clock, ids, rates, outcomes, baseUrlOf }
   registerCheckoutPage(app, hosted)

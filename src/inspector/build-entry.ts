@@ -74,7 +74,8 @@ function cardValues (...objects: Array<Record<string, unknown> | undefined>): st
  */
 function cardValuesInText (text: string | undefined): string[] {
   if (text === undefined) return []
-  return [...text.matchAll(/(?:cc_?number|card_?n(?:o|um(?:ber)?))\W{1,8}?(\d[\d -]*\d)/gi)].map((match) => match[1]!)
+  // Digits followed by Base64 characters start encrypted card data (Portico): masked whole as a known value instead.
+  return [...text.matchAll(/(?:cc_?number|card_?n(?:o|um(?:ber)?))\W{1,8}?(\d[\d -]*\d)(?![A-Za-z0-9+/=])/gi)].map((match) => match[1]!)
 }
 
 function bodyText (body: unknown, field: string): string | null {

@@ -32,6 +32,11 @@ export interface ActionContext extends ActionServices {
   envelope: Readonly<Record<string, unknown>>
   /** Origin for absolute URLs the answer hands out (PUBLIC_URL, or the request's own origin). */
   baseUrl: string
+  /**
+   * Notes for the request inspector's entry of this request (its `warnings`): what the sandbox accepted but could
+   * not check, or what a careful client should do differently. The client's answer does not carry them.
+   */
+  warnings: string[]
 }
 
 /**

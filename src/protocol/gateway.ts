@@ -117,6 +117,7 @@ export async function processEnvelope (body: unknown, deps: GatewayDeps, baseUrl
       version: request.version,
       envelope: request,
       baseUrl,
+      warnings: trace.warnings,
       store: deps.store,
       clock: deps.clock,
       ids: deps.ids,

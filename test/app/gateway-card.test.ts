@@ -114,7 +114,7 @@ t.test('a missing orderId is generated', async (t) => {
 t.test('invalid card fields are PARAM_INVALID naming the field', async (t) => {
   const { app, store } = await build(t)
   const cases = [
-    { data: cardData({ channelType: 'UPAY' }), message: /channelType must be one of "UPAYONLINE", got "UPAY"/ },
+    { data: cardData({ channelType: 'UPAY' }), message: /channelType must be one of "UPAYONLINE", "ELAVONECOM", "PORTICOECOM", got "UPAY"/ },
     { data: cardData({ bizType: 'SecurePay' }), message: /bizType must be one of "securePay", got "SecurePay"/ },
     { data: without(cardData({ biz_type: 'pay' }), 'bizType'), message: /bizType must be one of "securePay", got "pay"/ },
     { data: cardData({ cc_channelType: 'app' }), message: /cc_channelType must be one of "web", "mobile", got "app"/ },

@@ -26,6 +26,8 @@ import { renderLinkForm } from '../../src/views/payer/link-pages.js'
 import { returnToMerchant } from '../../src/views/payer/return-to-merchant.js'
 import { renderScanPage } from '../../src/views/payer/scan-page.js'
 import { renderUnionPayPage, renderUnionPayResult } from '../../src/views/payer/unionpay-page.js'
+import { renderConvergeChallenge, renderConvergePage, renderConvergeResult } from '../../src/views/payer/converge-page.js'
+import { renderPorticoPage, renderPorticoResult } from '../../src/views/payer/portico-page.js'
 
 // Every view rendered with every string field hostile, then read back as a browser would tokenize it: a value that
 // broke out of its text or attribute would add a tag, an attribute or a `javascript:` link.
@@ -183,6 +185,16 @@ function views (text: string): Record<string, () => SafeHtml | Promise<SafeHtml>
     'unionpay page, closed': () => renderUnionPayPage(order, text, text),
     'unionpay result': () => renderUnionPayResult(order, text, 'pay', undefined, post),
     'unionpay result, refused': () => renderUnionPayResult(order, text, 'decline', text, get),
+    'converge page': () => renderConvergePage({ order: open, merchantName: text, formAction: text }),
+    'converge page, refused': () => renderConvergePage({ order: open, merchantName: text, formAction: text }, text),
+    'converge page, closed': () => renderConvergePage({ order, merchantName: text, formAction: text }),
+    'converge challenge': () => renderConvergeChallenge({ order: open, merchantName: text, formAction: text }, text),
+    'converge result': () => renderConvergeResult({ order, merchantName: text, formAction: text }, text, undefined, post),
+    'converge result, refused': () => renderConvergeResult({ order, merchantName: text, formAction: text }, text, text, get),
+    'portico page': () => renderPorticoPage(open, text, text),
+    'portico page, closed': () => renderPorticoPage(order, text, text),
+    'portico result': () => renderPorticoResult(order, text, 'pay', undefined, post),
+    'portico result, refused': () => renderPorticoResult(order, text, 'decline', text, get),
     'payer error page': () => renderPageError(text),
     'payer not found': () => renderNotFound(),
     'payer layout': () => page(text, html`<p>${text}</p>`),
@@ -196,6 +208,7 @@ const RENDERED = new Set([
   'renderOrdersPage', 'renderOrderPage', 'renderRequestsPage', 'renderRequestPage', 'renderMerchantsPage', 'renderLoginPage',
   'notFoundPage', 'adminErrorPage', 'adminPage', 'statusBadge', 'verdictBadge', 'flash', 'jsonBlock', 'filterSelect', 'timeTag',
   'liveRefresh', 'qrSvg', 'renderCheckoutPage', 'renderLinkForm', 'renderScanPage', 'renderUnionPayPage', 'renderUnionPayResult',
+  'renderConvergePage', 'renderConvergeChallenge', 'renderConvergeResult', 'renderPorticoPage', 'renderPorticoResult',
   'renderPageError', 'renderNotFound', 'page', 'returnToMerchant', 'htmlDocument'
 ])
 /** Exported functions of the view layer that return text, not markup, or are the escaping itself (tested apart). */

@@ -6,13 +6,17 @@ export type OrderStatus = typeof ORDER_STATUSES[number]
 
 /**
  * How the payer pays: the wallets (WeChat Pay, Alipay, UnionPay QR), UnionPay SecurePay's hosted card page, a card
- * on the hosted checkout (`GP`, Global Payments), or `CHECKOUT` while a hosted checkout's payer has not chosen yet.
+ * through Global Payments (`GP`: on the hosted checkout, or Portico's encrypted card data), Elavon Converge's hosted
+ * card page (`CONVERGE`), or `CHECKOUT` while a hosted checkout's payer has not chosen yet.
  */
-export const PAY_METHODS = ['WECHATPAY', 'ALIPAY', 'UNIONPAY', 'SECUREPAY', 'GP', 'CHECKOUT'] as const
+export const PAY_METHODS = ['WECHATPAY', 'ALIPAY', 'UNIONPAY', 'SECUREPAY', 'GP', 'CONVERGE', 'CHECKOUT'] as const
 export type PayMethod = typeof PAY_METHODS[number]
 
-/** The hosted page that plays the payer of an order. */
-export const PAYER_PAGES = ['scan', 'unionpay', 'checkout'] as const
+/**
+ * The hosted page that plays the payer of an order. `portico` is the sandbox's own: Portico's card data arrives
+ * encrypted, so the page plays the card network's decision rather than a payer typing a card.
+ */
+export const PAYER_PAGES = ['scan', 'unionpay', 'checkout', 'converge', 'portico'] as const
 export type PayerPage = typeof PAYER_PAGES[number]
 
 /**
@@ -70,7 +74,7 @@ export const OrderSchema = Type.Object({
   sale_num: Type.Optional(Type.String({ description: 'the merchant\'s sales / invoice number (`sale_num`), when given' })),
   details: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'facts of one flow (H5PAY\'s fee, PREPAY_INIT\'s shop, PASSIVEPAY\'s auth code…), shown by the admin UI' })),
   card_masked: nullable(Type.String(), 'the card number with all but the last four digits masked, when one was given'),
-  channel: nullable(Type.String(), '`web` or `mobile` for UnionPay SecurePay'),
+  channel: nullable(Type.String(), '`cc_channelType` of a card order: `web` or `mobile` (UnionPay SecurePay), `web` (Converge), `web` or `GLBPAYMNTS` (Portico)'),
   bizpay_order_id: Type.String(),
   code_url: Type.String(),
   page_token: Type.String({ description: 'the unguessable token in the hosted payer page\'s URL' }),
@@ -93,6 +97,14 @@ export function maskCard (number: string): string {
   return '*'.repeat(digits.length - 4) + digits.slice(-4)
 }
 
+/**
+ * A card field's value fit for showing: a card number (digits, spaces, dashes) masked to its last four digits; any
+ * other text (Portico's encrypted card data, a mistake) replaced by its length, since its digits mean nothing.
+ */
+export function maskCardValue (value: string): string {
+  return /^[0-9 -]*$/.test(value) ? maskCard(value) : `[${value.length} characters, not shown]`
+}
+
 /** Field names that carry a card number in the docs' requests (`cc_number`, `card_no`, `cardNum`, …). */
 export function isCardField (key: string): boolean {
   return /^cc_?number$|^card_?n(o|um(ber)?)$/i.test(key)
@@ -103,7 +115,7 @@ export function maskRequest (data: Record<string, unknown>): Record<string, unkn
   const copy: Record<string, unknown> = { ...data }
   for (const key of Object.keys(copy)) {
     const value = copy[key]
-    if (isCardField(key) && (typeof value === 'string' || typeof value === 'number')) copy[key] = maskCard(String(value))
+    if (isCardField(key) && (typeof value === 'string' || typeof value === 'number')) copy[key] = maskCardValue(String(value))
   }
   return copy
 }
@@ -113,11 +125,13 @@ export function maskRequest (data: Record<string, unknown>): Record<string, unkn
  * value of a card field that the text spells as JSON, even when the rest of the text does not parse.
  */
 export function maskCardsInText (text: string, knownValues: readonly string[] = []): string {
-  let masked = text.replace(/("(?:cc_?number|card_?n(?:o|um(?:ber)?))"\s*:\s*"?)(\d[\d -]*\d)/gi, (_all, head: string, digits: string) => head + maskCard(digits))
+  let masked = text
+  // Known values first: an encrypted value (Portico) that starts with digits is then replaced whole, not in part.
   for (const value of knownValues) {
-    if (value.length >= 4) masked = masked.split(value).join(maskCard(value))
+    if (value.length >= 4) masked = masked.split(value).join(maskCardValue(value))
   }
-  return masked
+  // Digits followed by Base64 characters are the start of encrypted card data, not a card number.
+  return masked.replace(/("(?:cc_?number|card_?n(?:o|um(?:ber)?))"\s*:\s*"?)(\d[\d -]*\d)(?![A-Za-z0-9+/=])/gi, (_all, head: string, digits: string) => head + maskCard(digits))
 }
 
 /** The hosted page of an order, by default from its method. */

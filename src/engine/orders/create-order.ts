@@ -36,6 +36,8 @@ export interface NewOrder {
   sale_num?: string | undefined
   details?: Record<string, string> | undefined
   card_number?: string | undefined
+  /** The last four digits of a card whose number the sandbox never sees (Portico's `cc_maskednum`). */
+  card_last4?: string | undefined
   channel?: string | undefined
   request: Record<string, unknown>
 }
@@ -51,7 +53,7 @@ function defined<T extends object> (fields: T): Partial<T> {
 }
 
 /** The acquirer's id prefix by method (`bizpay_order_id`, contract §1). */
-export const BIZPAY_PREFIX: Record<PayMethod, string> = { WECHATPAY: 'WX', ALIPAY: 'AP', UNIONPAY: 'UP', SECUREPAY: 'UP', GP: 'GP', CHECKOUT: 'CK' }
+export const BIZPAY_PREFIX: Record<PayMethod, string> = { WECHATPAY: 'WX', ALIPAY: 'AP', UNIONPAY: 'UP', SECUREPAY: 'UP', GP: 'GP', CONVERGE: 'EV', CHECKOUT: 'CK' }
 
 /** The operator must be one of the merchant's (fixtures `operators`). */
 export function requireOperator (ctx: OrderContext, operatorId: string | undefined): void {
@@ -91,7 +93,7 @@ export function draftOrder (ctx: OrderContext, input: NewOrder): Order {
       sale_num: input.sale_num,
       details: input.details
     }),
-    card_masked: input.card_number === undefined ? null : maskCard(input.card_number),
+    card_masked: input.card_number !== undefined ? maskCard(input.card_number) : input.card_last4 !== undefined ? maskCard(`000000000000${input.card_last4}`) : null,
     channel: input.channel ?? null,
     bizpay_order_id: ctx.ids.bizpayOrderId(BIZPAY_PREFIX[input.method]),
     code_url: '',

@@ -21,7 +21,7 @@ export interface PaymentsDeps {
 }
 
 /** What the payer decides while paying: a tip, or the method on a hosted checkout. */
-export type PaymentChanges = Partial<Pick<Order, 'tip' | 'method' | 'bizpay_order_id' | 'details'>>
+export type PaymentChanges = Partial<Pick<Order, 'tip' | 'method' | 'bizpay_order_id' | 'details' | 'card_masked'>>
 
 /**
  * Every way an order gets paid, declined, expired or refunded goes through here, so each fires the same

@@ -10,7 +10,10 @@ import { requireEnvelopeMerchant } from './rules.js'
 
 const optionalText = (description: string) => Type.Optional(Type.String({ maxLength: 64, errorMessage: 'must be a string', description }))
 
-/** Portico's table (§19b) and the UnionPay query page (§9a, `order_id`) together: only the order id is needed. */
+/**
+ * Portico's table (§19b) and the UnionPay query page (§9a, `order_id`) together: only the order id is needed. The
+ * §19b fields (`termId`, `channelType`, `bizType`, `cc_channelType` "GLBPAYMNTS") are accepted for any card order.
+ */
 export const CcQueryPayDataSchema = Type.Object({
   orderId: OrderId('The card order to query (also accepted as "order_id")'),
   merchant_id: optionalText('Merchant ID; when given, must be the envelope\'s'),
@@ -36,7 +39,7 @@ export const CcQueryPayAnswerSchema = Type.Object({
   refund_amount: Type.Optional(cents('Cents refunded so far; only once something was refunded'))
 }, { $id: 'CcQueryPayAnswer', additionalProperties: false })
 
-/** CC_QUERYPAY 2.0: the status of a UnionPay SecurePay order (CC_PURCHASE or CC_PREAUTH). */
+/** CC_QUERYPAY 2.0: the status of a card order (CC_PURCHASE or CC_PREAUTH, any channel) in Portico's fields (§19b). */
 export default defineAction({
   action: 'CC_QUERYPAY',
   versions: ['2.0'],
@@ -49,7 +52,8 @@ export default defineAction({
     requireEnvelopeMerchant(ctx, data.merchant_id)
     const order = ctx.store.orders.find(merchantId, data.orderId)
     if (order === undefined) throw unknownOrder('orderId', data.orderId, merchantId)
-    if (order.method !== 'SECUREPAY') {
+    // Every card channel's order (UnionPay, Converge, Portico) answers here; the docs are silent on Converge's query, so it is Portico's.
+    if (order.action !== 'CC_PURCHASE' && order.action !== 'CC_PREAUTH') {
       throw new GatewayError('PARAM_INVALID', `orderId ${data.orderId} is not a card order (it was created by ${order.action}); query it with STATUS_QUERY 1.0`)
     }
     const view = orderQueryView(order)
