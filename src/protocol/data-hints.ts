@@ -90,6 +90,20 @@ function valuesOf (schema: Record<string, unknown>): string[] | undefined {
   return anyOf.map((s) => s.const as string)
 }
 
+/**
+ * The object schema the data is read against: for a union of shapes told apart by a constant field (CC_PURCHASE's
+ * channels, by channelType), the shape whose constant the data names (spaces and case aside), else the first.
+ */
+function shapeFor (schema: TSchema, data: Readonly<Record<string, unknown>>): TSchema {
+  const shapes = schema.anyOf as TSchema[] | undefined
+  if (shapes === undefined || shapes.length === 0) return schema
+  const named = shapes.find((shape) => Object.entries((shape.properties ?? {}) as Record<string, Record<string, unknown>>).some(([name, field]) => {
+    const value = data[name]
+    return typeof field.const === 'string' && typeof value === 'string' && value.trim().toLowerCase() === field.const.toLowerCase()
+  }))
+  return named ?? shapes[0]!
+}
+
 function fieldsOf (schema: TSchema): FieldDoc[] {
   const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>
   const required = new Set<string>((schema.required as string[] | undefined) ?? [])
@@ -221,7 +235,7 @@ export function dataHints (definition: HintedAction, data: Readonly<Record<strin
       short: `the ${flow.flow} (docs ${flow.section.split(' ')[0]}) is not simulated by the sandbox`
     })
   }
-  const fields = fieldsOf(definition.data.schema)
+  const fields = fieldsOf(shapeFor(definition.data.schema, data))
   const aliases = definition.aliases ?? {}
   const documented = new Set([...fields.map((f) => f.name), ...Object.keys(aliases)])
   // Where each field's value is: under its name or one of its variants (the first present wins, as normalising does).
