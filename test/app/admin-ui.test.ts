@@ -5,6 +5,7 @@ import { canonicalString, deriveKey, encrypt, md5Upper, type DataObject } from '
 import { escapeHtml } from '../../src/pages/html.js'
 import { maskKey } from '../../src/routes/sandbox-merchants.js'
 import { activePayData, build, callGateway, cardData, envelope, MERCHANT } from '../helpers/build.js'
+import { openapiOf } from '../helpers/openapi.js'
 import { startReceiver } from '../helpers/receiver.js'
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
@@ -319,7 +320,7 @@ t.test('without ADMIN_TOKEN the login page sends you to the orders', async (t) =
 
 t.test('the admin routes are documented in the OpenAPI document', async (t) => {
   const { app } = await build(t)
-  const doc = (await app.inject({ url: '/docs/json' })).json<{ paths: Record<string, Record<string, { tags?: string[], summary?: string }>> }>()
+  const doc = await openapiOf(app)
   for (const [path, method] of [['/sandbox', 'get'], ['/sandbox/orders/{merchant_id}/{order_id}', 'get'], ['/sandbox/orders/{merchant_id}/{order_id}/refund', 'post'], ['/sandbox/requests/{id}', 'get'], ['/sandbox/login', 'post'], ['/sandbox/logout', 'post']] as const) {
     t.same(doc.paths[path]?.[method]?.tags, ['admin UI'], `${method} ${path}`)
   }
