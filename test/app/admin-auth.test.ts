@@ -1,6 +1,7 @@
 import t from 'tap'
 import type { FastifyInstance, InjectOptions } from 'fastify'
 import { activePayData, build, callGateway, envelope, MERCHANT, OTHER_MERCHANT } from '../helpers/build.js'
+import { walletOrder } from '../helpers/gateway-calls.js'
 import { openapiOf, operationsOf, type Method } from '../helpers/openapi.js'
 
 const TOKEN = 'test-admin-token-1234'
@@ -59,8 +60,7 @@ function call (app: FastifyInstance, method: Method | 'HEAD', url: string, heade
 /** An app with ADMIN_TOKEN set and one wallet order (ORDER0001) created through the open gateway. */
 async function guarded (t: Parameters<typeof build>[0]) {
   const sandbox = await build(t, { env: { ADMIN_TOKEN: TOKEN } })
-  const answer = await callGateway(sandbox.app, envelope('ACTIVEPAY', '1.0', activePayData()))
-  if (answer.body.rsp_code !== 'SUCCESS') throw new Error(answer.body.rsp_msg)
+  await walletOrder(sandbox.app)
   return sandbox
 }
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import type { Tap } from './tap.js'
 
 /** The project root: children run here, so the default FIXTURES_DIR is the shipped folder. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -8,10 +9,6 @@ export const SERVER = fileURLToPath(new URL('../../dist/server.js', import.meta.
 
 /** Every wait on a child is bounded: a hang fails the test instead of blocking the suite. */
 export const WAIT_MS = 10_000
-
-interface Tap {
-  teardown(fn: () => unknown): void
-}
 
 /** Resolves like `promise`, or rejects after `ms` with a message saying what was awaited. */
 export function within<T> (promise: Promise<T>, what: string, ms = WAIT_MS): Promise<T> {
