@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { SERVE_FLAGS } from '../../src/cli/serve-flags.js'
 import type { Tap } from './tap.js'
 
 /** The project root: children run here, so the default FIXTURES_DIR is the shipped folder. */
@@ -34,14 +35,14 @@ export interface Child {
   exited: Promise<Exit>
 }
 
-/** Every variable the sandbox reads: a developer's shell may set any of them (ADMIN_TOKEN, say). */
-const SANDBOX_VARIABLES = /^(PORT|HOST|PUBLIC_URL|DB_FILE|FIXTURES_DIR|LOG_LEVEL|BODY_LIMIT|ADMIN_TOKEN|AUTOPAY_AFTER|ORDER_EXPIRY|REQUEST_LOG_SIZE|RETENTION_ORDERS|DB_SYNC|JOURNAL_LIMIT_MB|CALLBACK_[A-Z_]+)$/
-
-/** The environment a child gets: this one, minus the sandbox variables, plus `env`. */
-function childEnv (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+/**
+ * The environment a child gets: this one without the sandbox's variables (a developer's shell may set any of them,
+ * ADMIN_TOKEN say), plus `extra`.
+ */
+export function childEnv (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env }
-  for (const name of Object.keys(base)) if (SANDBOX_VARIABLES.test(name)) delete base[name]
-  return { ...base, ...env }
+  for (const flag of SERVE_FLAGS) delete base[flag.env]
+  return { ...base, ...extra }
 }
 
 /** Spawns `node dist/server.js`; the child is SIGKILLed at teardown if it is still running. */
