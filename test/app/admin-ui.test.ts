@@ -1,10 +1,12 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import type { LightMyRequestResponse } from 'fastify'
-import { canonicalString, deriveKey, encrypt, md5Upper, type DataObject } from '../../src/crypto/index.js'
+import { canonicalString, deriveKey, encrypt, md5Upper } from '../../src/crypto/index.js'
 import { maskKey } from '../../src/domain/merchant-keys.js'
 import { escapeHtml } from '../../src/views/html.js'
 import { activePayData, build, callGateway, cardData, envelope, MERCHANT } from '../helpers/build.js'
+import { walletOrder } from '../helpers/gateway-calls.js'
+import { openapiOf } from '../helpers/openapi.js'
 import { startReceiver } from '../helpers/receiver.js'
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' }
@@ -24,11 +26,6 @@ function submit (app: FastifyInstance, url: string, fields: Record<string, strin
   return app.inject({ method: 'POST', url, payload: new URLSearchParams(fields).toString(), headers: { ...FORM, ...headers } })
 }
 
-async function createOrder (app: FastifyInstance, extra: DataObject = {}): Promise<void> {
-  const answer = await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData(extra)))
-  if (answer.body.rsp_code !== 'SUCCESS') throw new Error(answer.body.rsp_msg)
-}
-
 /** The text a person sees: no scripts, no hidden elements, no tags. */
 function visibleText (html: string): string {
   return html
@@ -46,7 +43,7 @@ t.test('the orders list links each order, and the order page shows its QR code, 
   t.match(empty.headers['content-type'], /^text\/html; charset=utf-8/)
   t.match(empty.body, /No orders yet/)
 
-  await createOrder(app)
+  await walletOrder(app)
   const list = await get(app, '/sandbox')
   t.match(list.body, `<a href="${orderPath()}">ORDER0001</a>`, 'links the order page')
   t.match(list.body, '1.00 CAD')
@@ -79,7 +76,7 @@ t.test('the orders list links each order, and the order page shows its QR code, 
 t.test('Pay now pays through the payments service, then the page shows the callback; paying twice is an error', async (t) => {
   const { app, store } = await build(t)
   const receiver = await startReceiver(t)
-  await createOrder(app, { call_back_url: receiver.url })
+  await walletOrder(app, { call_back_url: receiver.url })
 
   const paid = await submit(app, `${orderPath()}/pay`)
   t.equal(paid.statusCode, 303)
@@ -121,8 +118,8 @@ t.test('Pay now pays through the payments service, then the page shows the callb
 t.test('Decline and Expire close fresh orders', async (t) => {
   const { app, store } = await build(t)
   const receiver = await startReceiver(t)
-  await createOrder(app, { order_id: 'DECLINE1', call_back_url: receiver.url })
-  await createOrder(app, { order_id: 'EXPIRE1', call_back_url: receiver.url })
+  await walletOrder(app, { order_id: 'DECLINE1', call_back_url: receiver.url })
+  await walletOrder(app, { order_id: 'EXPIRE1', call_back_url: receiver.url })
 
   const declined = await submit(app, `${orderPath('DECLINE1')}/fail`)
   t.equal(declined.headers.location, `${orderPath('DECLINE1')}?done=declined`)
@@ -145,7 +142,7 @@ t.test('Decline and Expire close fresh orders', async (t) => {
 t.test('Refund in part, then the rest; bad amounts are explained', async (t) => {
   const { app, store } = await build(t)
   const receiver = await startReceiver(t)
-  await createOrder(app, { call_back_url: receiver.url })
+  await walletOrder(app, { call_back_url: receiver.url })
   await submit(app, `${orderPath()}/pay`)
   await app.sandbox.idle()
 
@@ -178,7 +175,7 @@ t.test('Refund in part, then the rest; bad amounts are explained', async (t) => 
 
 t.test('a REFUND through the gateway shows on the order page, and its request is listed with the order', async (t) => {
   const { app } = await build(t)
-  await createOrder(app, { amount: '900' })
+  await walletOrder(app, { amount: '900' })
   await submit(app, `${orderPath()}/pay`)
   const answer = await callGateway(app, envelope('REFUND', '1.0', { ori_order_id: 'ORDER0001', refund_amt: '250', order_id: 'REF-1' }))
   t.equal(answer.body.rsp_code, 'SUCCESS', answer.body.rsp_msg)
@@ -208,7 +205,7 @@ t.test('unknown orders, callbacks and requests are 404 HTML pages', async (t) =>
 
 t.test('the request inspector lists calls and tells the story of a rejected md5', async (t) => {
   const { app } = await build(t)
-  await createOrder(app)
+  await walletOrder(app)
   const data = activePayData({ order_id: 'BADMD5' })
   const expected = md5Upper(canonicalString(data))
   const wrong = md5Upper('something else')
@@ -299,7 +296,7 @@ t.test('with ADMIN_TOKEN the pages need a login; the gateway and payer pages do 
   t.equal(inside.statusCode, 200)
   t.match(inside.body, '<form method="post" action="/sandbox/logout"><button type="submit">Log out</button></form>')
 
-  await createOrder(app)
+  await walletOrder(app)
   const order = await app.inject({ url: `/sandbox/api/orders/ORDER0001?merchant_id=${MERCHANT.merchant_id}`, headers: { 'x-admin-token': token } })
   const payerPage = new URL(order.json<{ payer_page_url: string }>().payer_page_url).pathname
   t.equal((await app.inject({ url: payerPage })).statusCode, 200, 'the payer page needs no token')
@@ -319,7 +316,7 @@ t.test('without ADMIN_TOKEN the login page sends you to the orders', async (t) =
 
 t.test('the admin routes are documented in the OpenAPI document', async (t) => {
   const { app } = await build(t)
-  const doc = (await app.inject({ url: '/docs/json' })).json<{ paths: Record<string, Record<string, { tags?: string[], summary?: string }>> }>()
+  const doc = await openapiOf(app)
   for (const [path, method] of [['/sandbox', 'get'], ['/sandbox/orders/{merchant_id}/{order_id}', 'get'], ['/sandbox/orders/{merchant_id}/{order_id}/refund', 'post'], ['/sandbox/requests/{id}', 'get'], ['/sandbox/login', 'post'], ['/sandbox/logout', 'post']] as const) {
     t.same(doc.paths[path]?.[method]?.tags, ['admin UI'], `${method} ${path}`)
   }

@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { open } from '../../src/crypto/index.js'
 import type { Merchant } from '../../src/domain/fixtures.js'
-import { activePayData, build, callGateway, envelope, MERCHANT, OTHER_MERCHANT } from '../helpers/build.js'
+import { build, MERCHANT, OTHER_MERCHANT } from '../helpers/build.js'
+import { walletOrder } from '../helpers/gateway-calls.js'
 
 // Merchant A's receiver hangs (accepts the request, never answers) with more callbacks pending than it may have
 // in flight; merchant B's receiver is healthy. B's callbacks must not wait for A's timeouts: everything here is
@@ -67,8 +68,7 @@ async function endpoint (t: { teardown(fn: () => unknown): void }, name: 'A' | '
 }
 
 async function paidOrder (app: FastifyInstance, merchant: Merchant, operator: string, orderId: string, url: string): Promise<void> {
-  const answer = await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: orderId, operator_id: operator, call_back_url: url }), merchant), merchant)
-  if (answer.body.rsp_code !== 'SUCCESS') throw new Error(`${orderId}: ${answer.body.rsp_msg}`)
+  await walletOrder(app, { order_id: orderId, operator_id: operator, call_back_url: url }, merchant)
   const paid = await app.inject({ method: 'POST', url: `/sandbox/api/orders/${orderId}/pay?merchant_id=${merchant.merchant_id}` })
   if (paid.statusCode !== 200) throw new Error(`${orderId}: ${paid.statusCode} ${paid.body}`)
 }

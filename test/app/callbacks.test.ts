@@ -1,6 +1,7 @@
 import t from 'tap'
 import { open } from '../../src/crypto/index.js'
 import { activePayData, build, callGateway, cardData, envelope, MERCHANT } from '../helpers/build.js'
+import { walletOrder } from '../helpers/gateway-calls.js'
 import { startReceiver } from '../helpers/receiver.js'
 
 interface View {
@@ -14,16 +15,10 @@ interface View {
 const view = async (app: Awaited<ReturnType<typeof build>>['app'], orderId: string) =>
   (await app.inject(`/sandbox/api/orders/${orderId}?merchant_id=${MERCHANT.merchant_id}`)).json() as View
 
-async function walletOrder (app: Awaited<ReturnType<typeof build>>['app'], url: string, extra: Record<string, unknown> = {}) {
-  const answer = await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ call_back_url: url, ...extra })))
-  if (answer.body.rsp_code !== 'SUCCESS') throw new Error(answer.body.rsp_msg)
-  return answer.data!.order_id as string
-}
-
 t.test('paying through the control API sends a signed payment callback with the documented fields', async (t) => {
   const receiver = await startReceiver(t)
   const { app } = await build(t)
-  const orderId = await walletOrder(app, receiver.url, { tip: '15' })
+  const orderId = await walletOrder(app, { call_back_url: receiver.url, tip: '15' })
   const paid = await app.inject({ method: 'POST', url: `/sandbox/api/orders/${orderId}/pay`, payload: { tip: '30' } })
   t.equal(paid.statusCode, 200)
   t.equal(paid.json().status, 'success')
@@ -58,14 +53,14 @@ t.test('paying through the control API sends a signed payment callback with the 
 t.test('paying a paid order is ORDER_PAID; fail sends a FAIL callback; expire sends none', async (t) => {
   const receiver = await startReceiver(t)
   const { app } = await build(t)
-  const paidId = await walletOrder(app, receiver.url, { order_id: 'P1' })
+  const paidId = await walletOrder(app, { call_back_url: receiver.url, order_id: 'P1' })
   await app.inject({ method: 'POST', url: `/sandbox/api/orders/${paidId}/pay` })
   const again = await app.inject({ method: 'POST', url: `/sandbox/api/orders/${paidId}/pay` })
   t.equal(again.statusCode, 409)
   t.equal(again.json().error, 'ORDER_PAID')
-  const failId = await walletOrder(app, receiver.url, { order_id: 'F1' })
+  const failId = await walletOrder(app, { call_back_url: receiver.url, order_id: 'F1' })
   t.equal((await app.inject({ method: 'POST', url: `/sandbox/api/orders/${failId}/fail` })).json().status, 'fail')
-  const expireId = await walletOrder(app, receiver.url, { order_id: 'E1' })
+  const expireId = await walletOrder(app, { call_back_url: receiver.url, order_id: 'E1' })
   t.equal((await app.inject({ method: 'POST', url: `/sandbox/api/orders/${expireId}/expire` })).json().status, 'notpay')
   await app.sandbox.idle()
   t.equal(receiver.received.length, 2, 'one for the payment, one for the decline, none for the expiry')
@@ -78,7 +73,7 @@ t.test('paying a paid order is ORDER_PAID; fail sends a FAIL callback; expire se
 t.test('a failing merchant is retried on the schedule until it answers 2xx, with every attempt recorded', async (t) => {
   const receiver = await startReceiver(t, 500)
   const { app, clock } = await build(t, { env: { CALLBACK_RETRY_SCHEDULE: '1s,2s,4s' } })
-  const orderId = await walletOrder(app, receiver.url)
+  const orderId = await walletOrder(app, { call_back_url: receiver.url })
   await app.inject({ method: 'POST', url: `/sandbox/api/orders/${orderId}/pay` })
   await app.sandbox.idle()
   t.equal(receiver.received.length, 1)
@@ -110,7 +105,7 @@ t.test('a failing merchant is retried on the schedule until it answers 2xx, with
 t.test('after the last retry a delivery is given up; redeliver sends it once more on demand', async (t) => {
   const receiver = await startReceiver(t, 503)
   const { app, clock } = await build(t, { env: { CALLBACK_RETRY_SCHEDULE: '1s' } })
-  const orderId = await walletOrder(app, receiver.url)
+  const orderId = await walletOrder(app, { call_back_url: receiver.url })
   await app.inject({ method: 'POST', url: `/sandbox/api/orders/${orderId}/pay` })
   await app.sandbox.idle()
   clock.advance(1000)
@@ -138,8 +133,8 @@ t.test('a merchant that hangs times out without blocking the gateway or other de
   const hanging = await startReceiver(t, 'hang')
   const healthy = await startReceiver(t, 200)
   const { app } = await build(t, { env: { CALLBACK_TIMEOUT: '300ms', CALLBACK_RETRY_SCHEDULE: '1h' } })
-  const slowId = await walletOrder(app, hanging.url, { order_id: 'SLOW' })
-  const fastId = await walletOrder(app, healthy.url, { order_id: 'FAST' })
+  const slowId = await walletOrder(app, { call_back_url: hanging.url, order_id: 'SLOW' })
+  const fastId = await walletOrder(app, { call_back_url: healthy.url, order_id: 'FAST' })
   await app.inject({ method: 'POST', url: `/sandbox/api/orders/${slowId}/pay` })
   await app.inject({ method: 'POST', url: `/sandbox/api/orders/${fastId}/pay` })
   const gateway = await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'DURING' })))
@@ -155,7 +150,7 @@ t.test('a merchant that hangs times out without blocking the gateway or other de
 
 t.test('a refused connection is recorded as an error and retried', async (t) => {
   const { app } = await build(t, { env: { CALLBACK_RETRY_SCHEDULE: '1s' } })
-  const orderId = await walletOrder(app, 'http://127.0.0.1:9/closed')
+  const orderId = await walletOrder(app, { call_back_url: 'http://127.0.0.1:9/closed' })
   await app.inject({ method: 'POST', url: `/sandbox/api/orders/${orderId}/pay` })
   await app.sandbox.idle()
   const delivery = (await view(app, orderId)).callbacks[0]!
@@ -166,7 +161,7 @@ t.test('a refused connection is recorded as an error and retried', async (t) => 
 t.test('autopay and expiry follow the clock', async (t) => {
   const receiver = await startReceiver(t)
   const { app, clock } = await build(t, { env: { AUTOPAY_AFTER: '5s', ORDER_EXPIRY: '1m' } })
-  const orderId = await walletOrder(app, receiver.url)
+  const orderId = await walletOrder(app, { call_back_url: receiver.url })
   clock.advance(4999)
   await app.sandbox.tick()
   t.equal((await view(app, orderId)).status, 'init')
@@ -180,7 +175,7 @@ t.test('autopay and expiry follow the clock', async (t) => {
   t.equal(receiver.received.length, 1)
 
   const noAutopay = await build(t, { env: { ORDER_EXPIRY: '1m' } })
-  const idleId = await walletOrder(noAutopay.app, receiver.url)
+  const idleId = await walletOrder(noAutopay.app, { call_back_url: receiver.url })
   noAutopay.clock.advance(59_999)
   await noAutopay.app.sandbox.tick()
   t.equal((await view(noAutopay.app, idleId)).status, 'init')
@@ -192,7 +187,7 @@ t.test('autopay and expiry follow the clock', async (t) => {
 t.test('a merchant fixture autopay_after pays that merchant\'s orders', async (t) => {
   const receiver = await startReceiver(t)
   const { app, clock } = await build(t, { merchants: [{ ...MERCHANT, autopay_after: '2s' }] })
-  const orderId = await walletOrder(app, receiver.url)
+  const orderId = await walletOrder(app, { call_back_url: receiver.url })
   clock.advance(2000)
   await app.sandbox.tick()
   await app.sandbox.idle()
@@ -218,7 +213,7 @@ t.test('the UnionPay page\'s Pay fires the backUrl callback', async (t) => {
 t.test('a merchant that resets the connection is retried until it answers', async (t) => {
   const receiver = await startReceiver(t, 'reset')
   const { app, clock } = await build(t, { env: { CALLBACK_RETRY_SCHEDULE: '1s,1s' } })
-  const orderId = await walletOrder(app, receiver.url)
+  const orderId = await walletOrder(app, { call_back_url: receiver.url })
   await app.inject({ method: 'POST', url: `/sandbox/api/orders/${orderId}/pay` })
   await app.sandbox.idle()
   let delivery = (await view(app, orderId)).callbacks[0]!

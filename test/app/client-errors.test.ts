@@ -4,10 +4,7 @@ import t from 'tap'
 import { ClientError, createClient } from '../../src/client/index.js'
 import { CryptoError, open, seal } from '../../src/crypto/index.js'
 import { build, MERCHANT } from '../helpers/build.js'
-
-interface Tap {
-  teardown(fn: () => unknown): void
-}
+import type { Tap } from '../helpers/tap.js'
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void
 

@@ -4,10 +4,7 @@ import { ClientError, createClient, openCallback, verifyCallback } from '../../s
 import { CryptoError, seal } from '../../src/crypto/index.js'
 import { build, MERCHANT } from '../helpers/build.js'
 import { startReceiver } from '../helpers/receiver.js'
-
-interface Tap {
-  teardown(fn: () => unknown): void
-}
+import type { Tap } from '../helpers/tap.js'
 
 /** The real app listening on port 0, and a client for the test merchant. */
 async function sandbox (t: Tap) {

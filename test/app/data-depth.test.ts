@@ -2,13 +2,12 @@ import { Readable } from 'node:stream'
 import t, { type Test } from 'tap'
 import { InputError } from '../../src/cli/errors.js'
 import { readJsonObject } from '../../src/cli/stdin.js'
-import type { FastifyInstance } from 'fastify'
 import { CryptoError, deriveKey, diagnose, encrypt, jsonDepth, MAX_DATA_DEPTH, md5Upper, openDetailed, seal, type DataObject } from '../../src/crypto/index.js'
 import { GATEWAY_CODES } from '../../src/domain/errors.js'
-import type { RequestLogEntry } from '../../src/inspector/log-entry.js'
 import { ACTIONS } from '../../src/protocol/registry.js'
 import { GATEWAY_PATHS } from '../../src/routes/process.js'
 import { activePayData, build, callGateway, envelope, MERCHANT } from '../helpers/build.js'
+import { handSealed, latestRequest } from '../helpers/raw-gateway.js'
 
 /** `base` with an `extra` field that makes the whole data object exactly `depth` levels deep (objects and arrays alternate). */
 function atDepth (base: DataObject, depth: number): DataObject {
@@ -20,18 +19,6 @@ function atDepth (base: DataObject, depth: number): DataObject {
 /** A plaintext far too deep to build as a value (JSON.stringify would overflow): `base` plus `"extra":[[[…]]]`. */
 function deepText (base: DataObject, arrays: number): string {
   return JSON.stringify(base).replace(/}$/, `,"extra":${'['.repeat(arrays)}${']'.repeat(arrays)}}`)
-}
-
-/** An envelope whose data is `plaintext` encrypted under the key derived from `md5` (any md5: depth is checked first). */
-function handSealed (action: string, version: string, plaintext: string, md5 = md5Upper('whatever')): Record<string, string> {
-  return { action, version, merchant_id: MERCHANT.merchant_id, data: encrypt(plaintext, deriveKey(md5, MERCHANT.sign_key)), md5 }
-}
-
-async function latest (app: FastifyInstance): Promise<RequestLogEntry> {
-  const res = await app.inject('/sandbox/api/requests?limit=1')
-  const entry = (res.json() as { requests: RequestLogEntry[] }).requests[0]
-  if (entry === undefined) throw new Error('the request log is empty')
-  return entry
 }
 
 /** A depth refusal as the client sees it: HTTP 200, PARAM_INVALID, no data, the message naming depth, limit and path. */
@@ -135,7 +122,7 @@ t.test('the gateway: 32 levels accepted, 33 refused before the md5 and never sto
     assertTooDeep(t, res.statusCode, res.json(), 33, `$.extra${'.k[0]'.repeat(15)}.k`)
     t.equal(store.orders.find(MERCHANT.merchant_id, 'DEPTH33'), undefined, 'no order')
 
-    const entry = await latest(app)
+    const entry = await latestRequest(app)
     t.equal(entry.failed_step, 'json', 'the inspector says the JSON step failed')
     t.equal(entry.rsp_msg, res.json().rsp_msg, 'with the message the client got')
     t.same(entry.hints.map((h) => h.code), ['JSON_NESTED_TOO_DEEPLY'])
@@ -147,16 +134,16 @@ t.test('the gateway: 32 levels accepted, 33 refused before the md5 and never sto
 
   t.test('33 levels with a wrong md5: still the depth, not the md5', async (t) => {
     const plaintext = JSON.stringify(atDepth(activePayData({ order_id: 'DEPTH33B' }), 33))
-    const res = await app.inject({ method: 'POST', url: '/processV2', payload: handSealed('ACTIVEPAY', '1.0', plaintext) })
+    const res = await app.inject({ method: 'POST', url: '/processV2', payload: handSealed(plaintext, md5Upper('whatever')) })
     assertTooDeep(t, res.statusCode, res.json(), 33, '$.extra')
     t.notMatch(res.json().rsp_msg, /md5/)
   })
 
   t.test('100,000 levels: refused cleanly, logged, and the sandbox still works', async (t) => {
-    const res = await app.inject({ method: 'POST', url: '/processV2', payload: handSealed('ACTIVEPAY', '1.0', deepText(activePayData({ order_id: 'DEEP100K' }), 100_000)) })
+    const res = await app.inject({ method: 'POST', url: '/processV2', payload: handSealed(deepText(activePayData({ order_id: 'DEEP100K' }), 100_000), md5Upper('whatever')) })
     assertTooDeep(t, res.statusCode, res.json(), 100_001, `$.extra${'[0]'.repeat(MAX_DATA_DEPTH - 1)}`)
     t.equal(store.orders.find(MERCHANT.merchant_id, 'DEEP100K'), undefined, 'no order')
-    const entry = await latest(app)
+    const entry = await latestRequest(app)
     t.equal(entry.failed_step, 'json')
     t.match(entry.crypto.plaintext, /more characters\)$/, 'the logged text is clipped')
     const again = await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'AFTERDEEP' })))
@@ -174,7 +161,7 @@ t.test('every action, on every gateway path, refuses 33 levels and lets 32 throu
         const deep = await callGateway(app, envelope(definition.action, version, atDepth({ order_id: 'DEPTHALL' }, 33)), MERCHANT, url)
         assertTooDeep(t, deep.status, deep.body, 33, '$.extra')
 
-        const huge = await app.inject({ method: 'POST', url, payload: handSealed(definition.action, version, deepText({ order_id: 'DEPTHALL' }, 100_000)) })
+        const huge = await app.inject({ method: 'POST', url, payload: handSealed(deepText({ order_id: 'DEPTHALL' }, 100_000), md5Upper('whatever'), definition.action, version) })
         assertTooDeep(t, huge.statusCode, huge.json(), 100_001, '$.extra')
 
         // 32 levels pass the JSON step: whatever the action then says, it is not about the depth.

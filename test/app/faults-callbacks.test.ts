@@ -1,20 +1,14 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { open } from '../../src/crypto/index.js'
-import { activePayData, build, callGateway, envelope, MERCHANT, OTHER_MERCHANT, T0 } from '../helpers/build.js'
-import { payNow } from '../helpers/gateway-calls.js'
+import { build, MERCHANT, OTHER_MERCHANT, T0 } from '../helpers/build.js'
+import { payNow, walletOrder } from '../helpers/gateway-calls.js'
 import { startReceiver, type Received } from '../helpers/receiver.js'
 
 async function arm (app: FastifyInstance, fault: Record<string, unknown>) {
   const res = await app.inject({ method: 'POST', url: '/sandbox/api/faults', payload: fault })
   if (res.statusCode !== 201) throw new Error(`arming failed: ${res.statusCode} ${res.body}`)
   return res.json() as { id: string, match: { on: string } }
-}
-
-async function order (app: FastifyInstance, orderId: string, callbackUrl: string, merchant = MERCHANT) {
-  const operator = merchant.operators[0]!
-  const answer = await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: orderId, operator_id: operator, call_back_url: callbackUrl }), merchant), merchant)
-  if (answer.body.rsp_code !== 'SUCCESS') throw new Error(answer.body.rsp_msg)
 }
 
 /** Runs what is due on the sandbox clock and waits for the callbacks in flight. */
@@ -31,7 +25,7 @@ t.test('duplicate: the acknowledged callback is sent again with the same notific
   const { app, store } = await build(t)
   const armed = await arm(app, { match: { merchant_id: MERCHANT.merchant_id }, effect: { type: 'duplicate' } })
   t.equal(armed.match.on, 'callback', 'duplicate acts on callbacks without saying so')
-  await order(app, 'DUP1', receiver.url)
+  await walletOrder(app, { order_id: 'DUP1', call_back_url: receiver.url })
   await payNow(app, 'DUP1')
   await app.sandbox.idle()
 
@@ -44,7 +38,7 @@ t.test('duplicate: the acknowledged callback is sent again with the same notific
   t.equal(delivery!.status, 'delivered')
   t.same(delivery!.attempts.map((a) => [a.n, a.delivered]), [[1, true], [2, true]])
 
-  await order(app, 'DUP2', receiver.url)
+  await walletOrder(app, { order_id: 'DUP2', call_back_url: receiver.url })
   await payNow(app, 'DUP2')
   await app.sandbox.idle()
   t.equal(receiver.received.length, 3, 'the one-shot fault is used up: the next callback goes once')
@@ -54,7 +48,7 @@ t.test('duplicate waits for the attempt the merchant acknowledges', async (t) =>
   const receiver = await startReceiver(t, 500)
   const { app, clock } = await build(t, { env: { CALLBACK_RETRY_SCHEDULE: '1s' } })
   await arm(app, { match: { on: 'callback' }, effect: { type: 'duplicate' } })
-  await order(app, 'DUP3', receiver.url)
+  await walletOrder(app, { order_id: 'DUP3', call_back_url: receiver.url })
   await payNow(app, 'DUP3')
   await app.sandbox.idle()
   t.equal(receiver.received.length, 1, 'a failed attempt is not duplicated')
@@ -68,7 +62,7 @@ t.test('delay: the first attempt waits ms on the sandbox clock', async (t) => {
   const receiver = await startReceiver(t)
   const { app, clock, store } = await build(t)
   await arm(app, { match: { on: 'callback', action: 'ACTIVEPAY' }, effect: { type: 'delay', ms: 60_000 } })
-  await order(app, 'SLOW1', receiver.url)
+  await walletOrder(app, { order_id: 'SLOW1', call_back_url: receiver.url })
   await payNow(app, 'SLOW1')
   await app.sandbox.idle()
   t.equal(receiver.received.length, 0)
@@ -90,7 +84,7 @@ t.test('a callback delay is skipped by advancing the virtual clock', async (t) =
   const receiver = await startReceiver(t)
   const { app } = await build(t)
   await arm(app, { match: { on: 'callback' }, effect: { type: 'delay', ms: 6 * 3_600_000 } })
-  await order(app, 'SLOW2', receiver.url)
+  await walletOrder(app, { order_id: 'SLOW2', call_back_url: receiver.url })
   await payNow(app, 'SLOW2')
   await app.sandbox.idle()
   t.equal(receiver.received.length, 0)
@@ -103,7 +97,7 @@ t.test('a callback fault matches the action that created the order', async (t) =
   const receiver = await startReceiver(t)
   const { app } = await build(t)
   await arm(app, { match: { on: 'callback', action: 'CC_PURCHASE' }, effect: { type: 'delay', ms: 60_000 } })
-  await order(app, 'WALLET1', receiver.url)
+  await walletOrder(app, { order_id: 'WALLET1', call_back_url: receiver.url })
   await payNow(app, 'WALLET1')
   await app.sandbox.idle()
   t.equal(receiver.received.length, 1, 'an ACTIVEPAY callback is not delayed by a CC_PURCHASE fault')
@@ -114,9 +108,9 @@ t.test('out_of_order: the callback is held and sent right after the merchant\'s 
   const receiver = await startReceiver(t)
   const { app, store } = await build(t)
   await arm(app, { match: { merchant_id: MERCHANT.merchant_id }, effect: { type: 'out_of_order' } })
-  await order(app, 'FIRST', receiver.url)
-  await order(app, 'SECOND', receiver.url)
-  await order(app, 'ELSEWHERE', receiver.url, OTHER_MERCHANT)
+  await walletOrder(app, { order_id: 'FIRST', call_back_url: receiver.url })
+  await walletOrder(app, { order_id: 'SECOND', call_back_url: receiver.url })
+  await walletOrder(app, { order_id: 'ELSEWHERE', call_back_url: receiver.url }, OTHER_MERCHANT)
 
   await payNow(app, 'FIRST')
   await app.sandbox.idle()
@@ -139,7 +133,7 @@ t.test('out_of_order: with no next callback the held one goes out after ms', asy
   const receiver = await startReceiver(t)
   const { app, clock } = await build(t)
   await arm(app, { effect: { type: 'out_of_order', ms: 1000 } })
-  await order(app, 'ALONE', receiver.url)
+  await walletOrder(app, { order_id: 'ALONE', call_back_url: receiver.url })
   await payNow(app, 'ALONE')
   await app.sandbox.idle()
   t.equal(receiver.received.length, 0)
@@ -152,7 +146,7 @@ t.test('a held callback survives a restart: it is in the outbox and goes out whe
   const receiver = await startReceiver(t)
   const first = await build(t)
   await arm(first.app, { effect: { type: 'out_of_order', ms: 2000 } })
-  await order(first.app, 'KEPT', receiver.url)
+  await walletOrder(first.app, { order_id: 'KEPT', call_back_url: receiver.url })
   await payNow(first.app, 'KEPT')
   await first.app.sandbox.idle()
   await first.app.close()
@@ -167,8 +161,8 @@ t.test('a held callback survives a restart: it is in the outbox and goes out whe
 t.test('a queued callback whose merchant was reset is skipped, not sent', async (t) => {
   const receiver = await startReceiver(t, 'hang')
   const { app } = await build(t, { env: { CALLBACK_CONCURRENCY: '1', CALLBACK_TIMEOUT: '300ms' } })
-  await order(app, 'R1', receiver.url)
-  await order(app, 'R2', receiver.url)
+  await walletOrder(app, { order_id: 'R1', call_back_url: receiver.url })
+  await walletOrder(app, { order_id: 'R2', call_back_url: receiver.url })
   await payNow(app, 'R1')
   await payNow(app, 'R2')
   const reset = await app.inject({ method: 'POST', url: `/sandbox/api/reset?merchant_id=${MERCHANT.merchant_id}` })

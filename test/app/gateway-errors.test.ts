@@ -1,8 +1,8 @@
 import t, { type Test } from 'tap'
-import type { FastifyInstance } from 'fastify'
-import { canonicalString, deriveKey, encrypt, md5Upper, seal, type DataObject } from '../../src/crypto/index.js'
+import { canonicalString, md5Upper, seal, type DataObject } from '../../src/crypto/index.js'
 import { GATEWAY_CODES, type GatewayCode } from '../../src/domain/errors.js'
 import { activePayData, build, callGateway, envelope, MERCHANT } from '../helpers/build.js'
+import { handSealed, postEnvelope, postRaw } from '../helpers/raw-gateway.js'
 
 type Answer = { statusCode: number, json(): unknown }
 
@@ -14,21 +14,6 @@ function assertRejected (t: Test, res: Answer, code: GatewayCode, message: RegEx
   t.equal(body.rsp_code, code, body.rsp_msg)
   t.ok(body.rsp_msg.startsWith(GATEWAY_CODES[code]), 'starts with the Appendix B text')
   t.match(body.rsp_msg, message)
-}
-
-/** POSTs a raw body with a content type. */
-function post (app: FastifyInstance, payload: string, contentType = 'application/json') {
-  return app.inject({ method: 'POST', url: '/processV2', payload, headers: { 'content-type': contentType } })
-}
-
-/** POSTs an envelope object as JSON. */
-function postEnvelope (app: FastifyInstance, body: Record<string, unknown>) {
-  return app.inject({ method: 'POST', url: '/processV2', payload: body })
-}
-
-/** An ACTIVEPAY envelope whose data is `plaintext` encrypted under the key derived from `md5`. */
-function handSealed (plaintext: string, md5: string, signKey = MERCHANT.sign_key): Record<string, string> {
-  return { action: 'ACTIVEPAY', version: '1.0', merchant_id: MERCHANT.merchant_id, data: encrypt(plaintext, deriveKey(md5, signKey)), md5 }
 }
 
 const APPENDIX_B = Object.keys(GATEWAY_CODES)
@@ -45,7 +30,7 @@ t.test('bodies that are not a JSON object are PARAM_ERROR saying what arrived', 
     { name: 'JSON number', payload: '42', type: 'application/json', message: /must be a JSON object .*got number/ }
   ]
   for (const c of cases) {
-    t.test(c.name, async (t) => assertRejected(t, await post(app, c.payload, c.type), 'PARAM_ERROR', c.message))
+    t.test(c.name, async (t) => assertRejected(t, await postRaw(app, c.payload, c.type), 'PARAM_ERROR', c.message))
   }
 })
 
@@ -57,7 +42,7 @@ t.test('an empty POST with no content type is PARAM_ERROR, not a crash', async (
 
 t.test('the JSON envelope sent as text/plain is accepted', async (t) => {
   const { app, store } = await build(t)
-  const res = await post(app, JSON.stringify(envelope('ACTIVEPAY', '1.0', activePayData())), 'text/plain')
+  const res = await postRaw(app, JSON.stringify(envelope('ACTIVEPAY', '1.0', activePayData())), 'text/plain')
   t.equal(res.statusCode, 200)
   t.equal(res.json().rsp_code, 'SUCCESS', res.json().rsp_msg)
   t.ok(store.orders.find(MERCHANT.merchant_id, 'ORDER0001'), 'the order exists')
@@ -71,18 +56,18 @@ t.test('deeply nested JSON is answered, not a stack overflow', async (t) => {
 
   t.test('in an outer field', async (t) => {
     const text = JSON.stringify({ ...sealed, md5: '$' }).replace('"$"', deep)
-    assertRejected(t, await post(app, text), 'PARAM_ERROR', /md5 must be a string, got an array/)
+    assertRejected(t, await postRaw(app, text), 'PARAM_ERROR', /md5 must be a string, got an array/)
   })
 
   t.test('as the value of data', async (t) => {
     const objects = 50000
     const text = JSON.stringify({ ...sealed, data: '$' }).replace('"$"', '{"a":'.repeat(objects) + '1' + '}'.repeat(objects))
-    assertRejected(t, await post(app, text), 'PARAM_ERROR', /data must be a string, got an object/)
+    assertRejected(t, await postRaw(app, text), 'PARAM_ERROR', /data must be a string, got an object/)
   })
 
   t.test('in an extra outer field (ignored)', async (t) => {
     const text = JSON.stringify({ ...sealed, extra: '$' }).replace('"$"', deep)
-    const res = await post(app, text)
+    const res = await postRaw(app, text)
     t.equal(res.json().rsp_code, 'SUCCESS', res.json().rsp_msg)
   })
 
@@ -312,7 +297,7 @@ t.test('no body gets a 5xx: odd bodies answer an Appendix B code', async (t) => 
     { payload: '"' + 'x'.repeat(100000) + '"', type: 'text/plain' }
   ]
   for (const [i, c] of cases.entries()) {
-    const res = await post(app, c.payload, c.type)
+    const res = await postRaw(app, c.payload, c.type)
     const body = res.json() as { rsp_code: string, rsp_msg: string }
     t.ok(res.statusCode < 500, `case ${i} (${c.type}): HTTP ${res.statusCode}`)
     t.ok(APPENDIX_B.includes(body.rsp_code), `case ${i}: ${body.rsp_code} is an Appendix B code`)

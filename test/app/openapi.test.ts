@@ -2,37 +2,10 @@ import t from 'tap'
 import type { TSchema } from '@sinclair/typebox'
 import type { FastifyInstance } from 'fastify'
 import type { DataObject } from '../../src/crypto/index.js'
-import { COMPONENTS, type ActionDoc } from '../../src/protocol/openapi.js'
+import { COMPONENTS } from '../../src/protocol/openapi.js'
 import { ACTIONS, findAction } from '../../src/protocol/registry.js'
 import { activePayData, build, callGateway, cardData, envelope, h5PayData, mappPayData, MERCHANT, passivePayData, prepayInitData } from '../helpers/build.js'
-
-interface Operation {
-  summary?: string
-  description?: string
-  tags?: string[]
-  'x-ottpay-actions'?: ActionDoc[]
-  responses?: Record<string, { description?: string, content?: Record<string, { schema?: SchemaObject & { $ref?: string } }> }>
-}
-
-interface SchemaObject {
-  type?: string
-  description?: string
-  properties?: Record<string, SchemaObject>
-  anyOf?: SchemaObject[]
-}
-
-interface OpenApiDocument {
-  openapi: string
-  info: { title: string, version: string }
-  paths: Record<string, Record<string, Operation>>
-  components: { schemas: Record<string, SchemaObject> }
-}
-
-async function openapiOf (app: FastifyInstance): Promise<OpenApiDocument> {
-  const res = await app.inject('/docs/json')
-  if (res.statusCode !== 200) throw new Error(`/docs/json answered ${res.statusCode}`)
-  return res.json()
-}
+import { openapiOf, type SchemaObject } from '../helpers/openapi.js'
 
 /**
  * Every route the app serves, read from `printRoutes({ commonPrefix: false })`: a tree where each line is

@@ -1,56 +1,11 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { open, type DataObject } from '../../src/crypto/index.js'
+import { open } from '../../src/crypto/index.js'
 import { createStore } from '../../src/store/index.js'
-import { activePayData, build, callGateway, envelope, MERCHANT, T0, choose } from '../helpers/build.js'
-
-interface Received {
-  headers: IncomingHttpHeaders
-  body: Record<string, string>
-}
-
-interface Receiver {
-  url: string
-  requests: Received[]
-  /** The HTTP status the receiver answers with. */
-  status: number
-}
-
-interface Tap {
-  teardown(fn: () => unknown): void
-}
-
-/** A real merchant callback endpoint on 127.0.0.1 that records every request. */
-async function receiver (t: Tap, status = 200): Promise<Receiver> {
-  const state: Receiver = { url: '', requests: [], status }
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8')
-      state.requests.push({ headers: req.headers, body: text === '' ? {} : JSON.parse(text) as Record<string, string> })
-      res.statusCode = state.status
-      res.setHeader('content-type', 'text/plain')
-      res.end(state.status < 300 ? 'SUCCESS' : 'ERROR')
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`
-  t.teardown(() => new Promise<void>((resolve) => {
-    server.closeAllConnections()
-    server.close(() => resolve())
-  }))
-  return state
-}
-
-/** Creates a wallet order through the gateway, with its callbacks going to `url`. */
-async function walletOrder (app: FastifyInstance, url: string, extra: DataObject = {}): Promise<void> {
-  const answer = await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ call_back_url: url, ...extra })))
-  if (answer.body.rsp_code !== 'SUCCESS') throw new Error(answer.body.rsp_msg)
-}
+import { build, MERCHANT, T0, choose } from '../helpers/build.js'
+import { walletOrder } from '../helpers/gateway-calls.js'
+import { startReceiver } from '../helpers/receiver.js'
 
 interface AttemptView { n: number, delivered: boolean, error: string | null, status: number | null }
 interface DeliveryView { id: string, status: string, attempts: AttemptView[], duplicate_of: string | null }
@@ -70,15 +25,15 @@ const inner = (body: Record<string, string>) => open({ data: body.data!, md5: bo
 
 t.test('an amount ending in 01 declines when paid and sends one FAIL callback', async (t) => {
   const { app } = await build(t)
-  const merchant = await receiver(t)
-  await walletOrder(app, merchant.url, { amount: '101' })
+  const merchant = await startReceiver(t)
+  await walletOrder(app, { call_back_url: merchant.url, amount: '101' })
   const res = await payViaApi(app)
   t.equal(res.statusCode, 200)
   t.equal((res.json() as { status: string }).status, 'fail')
   await app.sandbox.idle()
   t.equal((await view(app)).status, 'fail')
-  t.equal(merchant.requests.length, 1)
-  const body = merchant.requests[0]!.body
+  t.equal(merchant.received.length, 1)
+  const body = merchant.received[0]!.body
   t.equal(body.rsp_code, 'FAIL')
   t.equal(body.rsp_msg, 'failure.')
   t.equal(body.merchant_id, MERCHANT.merchant_id)
@@ -87,8 +42,8 @@ t.test('an amount ending in 01 declines when paid and sends one FAIL callback', 
 
 t.test('an amount ending in 02 refuses payment, skips autopay and expires without a callback', async (t) => {
   const { app, clock } = await build(t, { env: { AUTOPAY_AFTER: '1s' } })
-  const merchant = await receiver(t)
-  await walletOrder(app, merchant.url, { amount: '102' })
+  const merchant = await startReceiver(t)
+  await walletOrder(app, { call_back_url: merchant.url, amount: '102' })
   const res = await payViaApi(app)
   t.equal(res.statusCode, 409)
   t.equal((res.json() as { error: string }).error, 'ORDER_CLOSED')
@@ -102,38 +57,38 @@ t.test('an amount ending in 02 refuses payment, skips autopay and expires withou
   const order = await view(app)
   t.equal(order.status, 'notpay')
   t.same(order.callbacks, [])
-  t.equal(merchant.requests.length, 0)
+  t.equal(merchant.received.length, 0)
 })
 
 t.test('an amount ending in 03 is paid automatically after 2 s', async (t) => {
   const { app, clock } = await build(t)
-  const merchant = await receiver(t)
-  await walletOrder(app, merchant.url, { amount: '103' })
+  const merchant = await startReceiver(t)
+  await walletOrder(app, { call_back_url: merchant.url, amount: '103' })
   clock.advance(1999)
   await app.sandbox.tick()
   await app.sandbox.idle()
   t.equal((await view(app)).status, 'init')
-  t.equal(merchant.requests.length, 0)
+  t.equal(merchant.received.length, 0)
   clock.advance(1)
   await app.sandbox.tick()
   await app.sandbox.idle()
   t.equal((await view(app)).status, 'success')
-  t.equal(merchant.requests.length, 1)
-  t.equal(merchant.requests[0]!.body.rsp_code, 'SUCCESS')
-  t.match(inner(merchant.requests[0]!.body), { order_id: 'ORDER0001', amount: '103' })
+  t.equal(merchant.received.length, 1)
+  t.equal(merchant.received[0]!.body.rsp_code, 'SUCCESS')
+  t.match(inner(merchant.received[0]!.body), { order_id: 'ORDER0001', amount: '103' })
 })
 
 t.test('an amount ending in 04 sends the payment callback twice', async (t) => {
   const { app } = await build(t)
-  const merchant = await receiver(t)
-  await walletOrder(app, merchant.url, { amount: '104' })
+  const merchant = await startReceiver(t)
+  await walletOrder(app, { call_back_url: merchant.url, amount: '104' })
   t.equal((await payViaApi(app)).statusCode, 200)
   await app.sandbox.idle()
-  t.equal(merchant.requests.length, 2)
-  const [first, second] = merchant.requests
+  t.equal(merchant.received.length, 2)
+  const [first, second] = merchant.received
   t.same(first!.body, second!.body, 'identical bodies')
   t.equal(first!.body.rsp_code, 'SUCCESS')
-  const ids = merchant.requests.map((r) => r.headers['x-ottpay-sandbox-notification-id'])
+  const ids = merchant.received.map((r) => r.headers['x-ottpay-sandbox-notification-id'])
   t.ok(ids[0])
   t.ok(ids[1])
   t.not(ids[0], ids[1], 'different notification ids')
@@ -145,22 +100,22 @@ t.test('an amount ending in 04 sends the payment callback twice', async (t) => {
 
 t.test('an amount ending in 05 is delivered on the third attempt', async (t) => {
   const { app, clock } = await build(t, { env: { CALLBACK_RETRY_SCHEDULE: '1s,1s,1s' } })
-  const merchant = await receiver(t, 200)
-  await walletOrder(app, merchant.url, { amount: '105' })
+  const merchant = await startReceiver(t, 200)
+  await walletOrder(app, { call_back_url: merchant.url, amount: '105' })
   t.equal((await payViaApi(app)).statusCode, 200)
   await app.sandbox.idle()
-  t.equal(merchant.requests.length, 1)
+  t.equal(merchant.received.length, 1)
   t.equal((await view(app)).callbacks[0]!.status, 'pending')
   clock.advance(1000)
   await app.sandbox.tick()
   await app.sandbox.idle()
-  t.equal(merchant.requests.length, 2)
+  t.equal(merchant.received.length, 2)
   clock.advance(1000)
   await app.sandbox.tick()
   await app.sandbox.idle()
-  t.equal(merchant.requests.length, 3)
-  t.same(merchant.requests.map((r) => r.headers['x-ottpay-sandbox-attempt']), ['1', '2', '3'])
-  t.equal(new Set(merchant.requests.map((r) => r.headers['x-ottpay-sandbox-notification-id'])).size, 1)
+  t.equal(merchant.received.length, 3)
+  t.same(merchant.received.map((r) => r.headers['x-ottpay-sandbox-attempt']), ['1', '2', '3'])
+  t.equal(new Set(merchant.received.map((r) => r.headers['x-ottpay-sandbox-notification-id'])).size, 1)
   const delivery = (await view(app)).callbacks[0]!
   t.equal(delivery.status, 'delivered')
   t.equal(delivery.attempts.length, 3)
@@ -170,13 +125,13 @@ t.test('an amount ending in 05 is delivered on the third attempt', async (t) => 
   clock.advance(10_000)
   await app.sandbox.tick()
   await app.sandbox.idle()
-  t.equal(merchant.requests.length, 3, 'nothing more once delivered')
+  t.equal(merchant.received.length, 3, 'nothing more once delivered')
 })
 
 t.test('the scan page shows the amount, the order and Pay/Decline buttons', async (t) => {
   const { app } = await build(t)
-  const merchant = await receiver(t)
-  await walletOrder(app, merchant.url)
+  const merchant = await startReceiver(t)
+  await walletOrder(app, { call_back_url: merchant.url })
   const path = new URL((await view(app)).payer_page_url).pathname
   t.match(path, /^\/sandbox\/pay\/scan\/[^/]+$/)
   const res = await app.inject({ method: 'GET', url: path })
@@ -191,38 +146,38 @@ t.test('the scan page shows the amount, the order and Pay/Decline buttons', asyn
 
 t.test('paying on the scan page succeeds and calls back; paying again is refused', async (t) => {
   const { app } = await build(t)
-  const merchant = await receiver(t)
-  await walletOrder(app, merchant.url)
+  const merchant = await startReceiver(t)
+  await walletOrder(app, { call_back_url: merchant.url })
   const path = new URL((await view(app)).payer_page_url).pathname
   const res = await choose(app, path, 'pay')
   t.equal(res.statusCode, 200)
   t.match(res.body, /Payment completed/)
   await app.sandbox.idle()
   t.equal((await view(app)).status, 'success')
-  t.equal(merchant.requests.length, 1)
-  t.equal(merchant.requests[0]!.body.rsp_code, 'SUCCESS')
-  t.match(inner(merchant.requests[0]!.body), { order_id: 'ORDER0001', amount: '100' })
+  t.equal(merchant.received.length, 1)
+  t.equal(merchant.received[0]!.body.rsp_code, 'SUCCESS')
+  t.match(inner(merchant.received[0]!.body), { order_id: 'ORDER0001', amount: '100' })
   const again = await choose(app, path, 'pay')
   t.equal(again.statusCode, 409)
   t.match(again.headers['content-type'], /^text\/html/)
   t.match(again.body, /already paid/)
   await app.sandbox.idle()
-  t.equal(merchant.requests.length, 1, 'no second callback')
+  t.equal(merchant.received.length, 1, 'no second callback')
 })
 
 t.test('declining on the scan page fails the order with a FAIL callback', async (t) => {
   const { app } = await build(t)
-  const merchant = await receiver(t)
-  await walletOrder(app, merchant.url, { order_id: 'ORDER0002' })
+  const merchant = await startReceiver(t)
+  await walletOrder(app, { call_back_url: merchant.url, order_id: 'ORDER0002' })
   const path = new URL((await view(app, 'ORDER0002')).payer_page_url).pathname
   const res = await choose(app, path, 'decline')
   t.equal(res.statusCode, 200)
   t.match(res.body, /Payment declined/)
   await app.sandbox.idle()
   t.equal((await view(app, 'ORDER0002')).status, 'fail')
-  t.equal(merchant.requests.length, 1)
-  t.equal(merchant.requests[0]!.body.rsp_code, 'FAIL')
-  t.match(inner(merchant.requests[0]!.body), { order_id: 'ORDER0002' })
+  t.equal(merchant.received.length, 1)
+  t.equal(merchant.received[0]!.body.rsp_code, 'FAIL')
+  t.match(inner(merchant.received[0]!.body), { order_id: 'ORDER0002' })
 })
 
 t.test('an unknown scan page token is 404', async (t) => {
@@ -237,10 +192,10 @@ t.test('an unknown scan page token is 404', async (t) => {
 t.test('a pending delivery survives a restart and keeps its notification id', async (t) => {
   const file = join(t.testdir(), 'db.json')
   const env = { CALLBACK_RETRY_SCHEDULE: '1s,1s' }
-  const merchant = await receiver(t, 500)
+  const merchant = await startReceiver(t, 500)
 
   const first = await build(t, { env, store: await createStore(file) })
-  await walletOrder(first.app, merchant.url)
+  await walletOrder(first.app, { call_back_url: merchant.url })
   t.equal((await payViaApi(first.app)).statusCode, 200)
   await first.app.sandbox.tick()
   await first.app.sandbox.idle()
@@ -250,7 +205,7 @@ t.test('a pending delivery survives a restart and keeps its notification id', as
   t.match(before.attempts[0], { n: 1, status: 500, delivered: false })
   await first.app.close()
 
-  merchant.status = 200
+  merchant.respond = 200
   const second = await build(t, { env, store: await createStore(file) })
   second.clock.set(T0 + 5000)
   await second.app.sandbox.tick()
@@ -259,10 +214,10 @@ t.test('a pending delivery survives a restart and keeps its notification id', as
   t.equal(after.status, 'delivered')
   t.equal(after.attempts.length, 2)
   t.match(after.attempts[1], { n: 2, status: 200, delivered: true })
-  t.equal(merchant.requests.length, 2)
-  const ids = merchant.requests.map((r) => r.headers['x-ottpay-sandbox-notification-id'])
+  t.equal(merchant.received.length, 2)
+  const ids = merchant.received.map((r) => r.headers['x-ottpay-sandbox-notification-id'])
   t.equal(ids[0], before.id)
   t.equal(ids[1], before.id, 'same notification id after the restart')
-  t.same(merchant.requests.map((r) => r.headers['x-ottpay-sandbox-attempt']), ['1', '2'])
-  t.same(merchant.requests[0]!.body, merchant.requests[1]!.body)
+  t.same(merchant.received.map((r) => r.headers['x-ottpay-sandbox-attempt']), ['1', '2'])
+  t.same(merchant.received[0]!.body, merchant.received[1]!.body)
 })

@@ -2,7 +2,8 @@ import { join } from 'node:path'
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { createStore } from '../../src/store/index.js'
-import { activePayData, build, callGateway, cardData, envelope, MERCHANT, T0 } from '../helpers/build.js'
+import { build, callGateway, cardData, envelope, MERCHANT, T0 } from '../helpers/build.js'
+import { walletOrder } from '../helpers/gateway-calls.js'
 
 interface OrderView {
   order_id: string
@@ -18,11 +19,6 @@ interface ApiFailure {
   message: string
 }
 
-async function walletOrder (app: FastifyInstance, orderId: string, amount = '1000'): Promise<void> {
-  const answer = await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: orderId, amount })))
-  if (answer.body.rsp_code !== 'SUCCESS') throw new Error(answer.body.rsp_msg)
-}
-
 async function pay (app: FastifyInstance, orderId: string): Promise<OrderView> {
   const res = await app.inject({ method: 'POST', url: `/sandbox/api/orders/${orderId}/pay` })
   if (res.statusCode !== 200) throw new Error(`pay ${orderId}: ${res.statusCode} ${res.body}`)
@@ -35,7 +31,7 @@ function refund (app: FastifyInstance, orderId: string, amount?: string) {
 
 t.test('partial refunds add up to a full refund; nothing beyond what was paid', async (t) => {
   const { app, store, clock } = await build(t)
-  await walletOrder(app, 'R1', '1000')
+  await walletOrder(app, { order_id: 'R1', amount: '1000' })
   t.equal((await pay(app, 'R1')).status, 'success')
 
   clock.advance(1000)
@@ -96,13 +92,13 @@ t.test('partial refunds add up to a full refund; nothing beyond what was paid', 
 
 t.test('a full refund in one go, and a refund of exactly what is left', async (t) => {
   const { app } = await build(t)
-  await walletOrder(app, 'F1', '250')
+  await walletOrder(app, { order_id: 'F1', amount: '250' })
   await pay(app, 'F1')
   const whole = await refund(app, 'F1')
   t.equal(whole.json().status, 'refunded')
   t.equal(whole.json().refund_amount, '250')
 
-  await walletOrder(app, 'F2', '250')
+  await walletOrder(app, { order_id: 'F2', amount: '250' })
   await pay(app, 'F2')
   t.equal((await refund(app, 'F2', '249')).json().status, 'partial_refunded')
   const last = await refund(app, 'F2', '1')
@@ -112,18 +108,18 @@ t.test('a full refund in one go, and a refund of exactly what is left', async (t
 
 t.test('refunds of orders that were not paid are ORDER_NOT_PAID', async (t) => {
   const { app, store } = await build(t)
-  await walletOrder(app, 'U1')
+  await walletOrder(app, { order_id: 'U1', amount: '1000' })
   const unpaid = await refund(app, 'U1', '100')
   t.equal(unpaid.statusCode, 409)
   t.equal(unpaid.json().error, 'ORDER_NOT_PAID')
   t.match(unpaid.json().message, /U1 is init; only paid orders can be refunded/)
   t.equal((await refund(app, 'U1')).json().error, 'ORDER_NOT_PAID', 'nor in full')
 
-  await walletOrder(app, 'U2')
+  await walletOrder(app, { order_id: 'U2', amount: '1000' })
   await app.inject({ method: 'POST', url: '/sandbox/api/orders/U2/fail' })
   t.equal((await refund(app, 'U2')).json().error, 'ORDER_NOT_PAID', 'a declined order')
 
-  await walletOrder(app, 'U3')
+  await walletOrder(app, { order_id: 'U3', amount: '1000' })
   await app.inject({ method: 'POST', url: '/sandbox/api/orders/U3/expire' })
   t.equal((await refund(app, 'U3')).json().error, 'ORDER_NOT_PAID', 'an expired order')
 
@@ -156,7 +152,7 @@ t.test('a paid CC_PREAUTH (authorised) cannot be refunded: ORDER_TYPE_ERROR', as
 
 t.test('bad amounts: 0 is 409, not a number is 400; neither changes the order', async (t) => {
   const { app, store } = await build(t)
-  await walletOrder(app, 'B1', '1000')
+  await walletOrder(app, { order_id: 'B1', amount: '1000' })
   await pay(app, 'B1')
 
   const zero = await refund(app, 'B1', '0')
@@ -178,14 +174,14 @@ t.test('bad amounts: 0 is 409, not a number is 400; neither changes the order', 
 
 t.test('no body or a null body refunds everything that is left', async (t) => {
   const { app } = await build(t)
-  await walletOrder(app, 'N1', '700')
+  await walletOrder(app, { order_id: 'N1', amount: '700' })
   await pay(app, 'N1')
   const res = await app.inject({ method: 'POST', url: '/sandbox/api/orders/N1/refund' })
   t.equal(res.statusCode, 200, res.body)
   t.equal(res.json().status, 'refunded')
   t.equal(res.json().refund_amount, '700')
 
-  await walletOrder(app, 'N2', '700')
+  await walletOrder(app, { order_id: 'N2', amount: '700' })
   await pay(app, 'N2')
   const nullBody = await app.inject({ method: 'POST', url: '/sandbox/api/orders/N2/refund', payload: 'null', headers: { 'content-type': 'application/json' } })
   t.equal(nullBody.statusCode, 200, nullBody.body)
@@ -205,7 +201,7 @@ t.test('refunds are saved in the store file', async (t) => {
   const file = join(t.testdir(), 'db.json')
   const store = await createStore(file)
   const { app } = await build(t, { store })
-  await walletOrder(app, 'S1', '1000')
+  await walletOrder(app, { order_id: 'S1', amount: '1000' })
   await pay(app, 'S1')
   t.equal((await refund(app, 'S1', '400')).statusCode, 200)
   await store.close()

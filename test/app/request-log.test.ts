@@ -1,8 +1,9 @@
 import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { canonicalString, deriveKey, encrypt, md5Upper, seal } from '../../src/crypto/index.js'
+import { canonicalString, md5Upper, seal } from '../../src/crypto/index.js'
 import { GATEWAY_STEPS, type GatewayStep, type RequestLogEntry } from '../../src/inspector/log-entry.js'
 import { activePayData, build, callGateway, cardData, envelope, MERCHANT, OTHER_MERCHANT, T0 } from '../helpers/build.js'
+import { handSealed, latestRequest, postEnvelope, postRaw } from '../helpers/raw-gateway.js'
 
 const CARD = '5160736813962037'
 
@@ -15,27 +16,6 @@ async function requests (app: FastifyInstance, query = ''): Promise<LogPage> {
   const res = await app.inject(`/sandbox/api/requests${query}`)
   if (res.statusCode !== 200) throw new Error(`GET /sandbox/api/requests${query}: ${res.statusCode} ${res.body}`)
   return res.json() as LogPage
-}
-
-async function latest (app: FastifyInstance): Promise<RequestLogEntry> {
-  const { requests: list } = await requests(app, '?limit=1')
-  if (list[0] === undefined) throw new Error('the request log is empty')
-  return list[0]
-}
-
-/** POSTs a raw body with a content type. */
-function post (app: FastifyInstance, payload: string, contentType = 'application/json', url = '/processV2') {
-  return app.inject({ method: 'POST', url, payload, headers: { 'content-type': contentType } })
-}
-
-/** POSTs an envelope object as JSON. */
-function postEnvelope (app: FastifyInstance, body: Record<string, unknown>) {
-  return app.inject({ method: 'POST', url: '/processV2', payload: body })
-}
-
-/** An envelope (of `action`) whose data is `plaintext` encrypted under the key derived from `md5`. */
-function handSealed (plaintext: string, md5: string, action = 'ACTIVEPAY', version = '1.0'): Record<string, string> {
-  return { action, version, merchant_id: MERCHANT.merchant_id, data: encrypt(plaintext, deriveKey(md5, MERCHANT.sign_key)), md5 }
 }
 
 const codes = (entry: RequestLogEntry): string[] => entry.hints.map((h) => h.code)
@@ -68,8 +48,8 @@ t.test('each kind of rejection is logged with its failed step, code and a hint',
   const good = envelope('ACTIVEPAY', '1.0', activePayData())
 
   t.test('body not JSON → body', async (t) => {
-    const res = await post(app, 'hello world')
-    const entry = await latest(app)
+    const res = await postRaw(app, 'hello world')
+    const entry = await latestRequest(app)
     assertRejection(t, entry, 'body', 'PARAM_ERROR')
     t.equal(entry.rsp_msg, res.json().rsp_msg, 'the message the client got')
     t.match(entry.rsp_msg, /not valid JSON|not a JSON object/)
@@ -81,21 +61,21 @@ t.test('each kind of rejection is logged with its failed step, code and a hint',
   })
 
   t.test('body a JSON array → body', async (t) => {
-    await post(app, '[1,2]')
-    const entry = await latest(app)
+    await postRaw(app, '[1,2]')
+    const entry = await latestRequest(app)
     assertRejection(t, entry, 'body', 'PARAM_ERROR')
     t.match(entry.rsp_msg, /got an array/)
   })
 
   t.test('body not JSON, sent as text/plain → body', async (t) => {
-    await post(app, 'action=ACTIVEPAY', 'text/plain')
-    assertRejection(t, await latest(app), 'body', 'PARAM_ERROR')
+    await postRaw(app, 'action=ACTIVEPAY', 'text/plain')
+    assertRejection(t, await latestRequest(app), 'body', 'PARAM_ERROR')
   })
 
   t.test('envelope missing md5 → envelope', async (t) => {
     const { md5: _md5, ...withoutMd5 } = good
     await postEnvelope(app, withoutMd5)
-    const entry = await latest(app)
+    const entry = await latestRequest(app)
     assertRejection(t, entry, 'envelope', 'PARAM_ERROR')
     t.match(entry.rsp_msg, /md5 is required/)
     t.equal(entry.crypto.received_md5, null)
@@ -103,7 +83,7 @@ t.test('each kind of rejection is logged with its failed step, code and a hint',
 
   t.test('unknown merchant_id whose data opens with another merchant\'s key → merchant, WRONG_MERCHANT_ID', async (t) => {
     await postEnvelope(app, { ...envelope('ACTIVEPAY', '1.0', activePayData({ operator_id: '0000000005' }), OTHER_MERCHANT), merchant_id: 'QC99999999' })
-    const entry = await latest(app)
+    const entry = await latestRequest(app)
     assertRejection(t, entry, 'merchant', 'PARAM_INVALID')
     t.equal(entry.merchant_id, 'QC99999999')
     t.same(codes(entry), ['WRONG_MERCHANT_ID'])
@@ -113,7 +93,7 @@ t.test('each kind of rejection is logged with its failed step, code and a hint',
 
   t.test('unknown merchant_id whose data opens with no key → merchant, UNKNOWN_MERCHANT listing the merchants', async (t) => {
     await postEnvelope(app, { ...seal(activePayData(), 'NOBODYS-KEY-0000'), action: 'ACTIVEPAY', version: '1.0', merchant_id: 'QC99999999' })
-    const entry = await latest(app)
+    const entry = await latestRequest(app)
     assertRejection(t, entry, 'merchant', 'PARAM_INVALID')
     t.same(codes(entry), ['UNKNOWN_MERCHANT'])
     t.match(entry.hints[0]!.message, `${MERCHANT.merchant_id}, ${OTHER_MERCHANT.merchant_id}`)
@@ -121,7 +101,7 @@ t.test('each kind of rejection is logged with its failed step, code and a hint',
 
   t.test('action in lowercase → action, ACTION_SPELLING', async (t) => {
     await postEnvelope(app, { ...good, action: 'activepay' })
-    const entry = await latest(app)
+    const entry = await latestRequest(app)
     assertRejection(t, entry, 'action', 'PARAM_INVALID')
     t.equal(entry.action, 'activepay', 'the action as sent')
     t.same(codes(entry), ['ACTION_SPELLING'])
@@ -130,12 +110,12 @@ t.test('each kind of rejection is logged with its failed step, code and a hint',
 
   t.test('action with spaces → action, ACTION_SPELLING', async (t) => {
     await postEnvelope(app, { ...good, action: ' cc_purchase ' })
-    t.match((await latest(app)).hints[0]!.message, 'send "CC_PURCHASE"')
+    t.match((await latestRequest(app)).hints[0]!.message, 'send "CC_PURCHASE"')
   })
 
   t.test('bad version → version', async (t) => {
     await postEnvelope(app, { ...good, version: '2.0' })
-    const entry = await latest(app)
+    const entry = await latestRequest(app)
     assertRejection(t, entry, 'version', 'PARAM_INVALID')
     t.equal(entry.version, '2.0')
     t.match(entry.rsp_msg, /version "2.0" is not supported for ACTIVEPAY/)
@@ -143,7 +123,7 @@ t.test('each kind of rejection is logged with its failed step, code and a hint',
 
   t.test('URL-encoded data → base64, URL_ENCODED_BASE64', async (t) => {
     await postEnvelope(app, { ...good, data: encodeURIComponent(good.data!) })
-    const entry = await latest(app)
+    const entry = await latestRequest(app)
     assertRejection(t, entry, 'base64', 'PARAM_INVALID')
     t.same(codes(entry), ['URL_ENCODED_BASE64'])
     t.match(entry.hints[0]!.message, /opens once URL-decoded/)
@@ -155,7 +135,7 @@ t.test('each kind of rejection is logged with its failed step, code and a hint',
 
   t.test('data sealed with the other merchant\'s key → decrypt, WRONG_SIGN_KEY naming it', async (t) => {
     await postEnvelope(app, { ...envelope('ACTIVEPAY', '1.0', activePayData(), OTHER_MERCHANT), merchant_id: MERCHANT.merchant_id })
-    const entry = await latest(app)
+    const entry = await latestRequest(app)
     assertRejection(t, entry, 'decrypt', 'PARAM_INVALID')
     t.same(codes(entry), ['WRONG_SIGN_KEY'])
     t.match(entry.hints[0]!.message, `merchant ${OTHER_MERCHANT.merchant_id}`)
@@ -166,7 +146,7 @@ t.test('each kind of rejection is logged with its failed step, code and a hint',
 
   t.test('decrypted text not JSON → json, QUERY_STRING_NOT_JSON, plaintext shown', async (t) => {
     await postEnvelope(app, handSealed('order_id=1&amount=100', md5Upper('x')))
-    const entry = await latest(app)
+    const entry = await latestRequest(app)
     assertRejection(t, entry, 'json', 'PARAM_INVALID')
     t.same(codes(entry), ['QUERY_STRING_NOT_JSON'])
     t.equal(entry.crypto.plaintext, 'order_id=1&amount=100')
@@ -177,7 +157,7 @@ t.test('each kind of rejection is logged with its failed step, code and a hint',
     const data = activePayData()
     const wrong = md5Upper(JSON.stringify(data))
     const res = await postEnvelope(app, handSealed(JSON.stringify(data), wrong))
-    const entry = await latest(app)
+    const entry = await latestRequest(app)
     assertRejection(t, entry, 'md5', 'PARAM_INVALID')
     t.equal(entry.crypto.expected_md5, md5Upper(canonicalString(data)))
     t.equal(entry.crypto.received_md5, wrong)
@@ -193,7 +173,7 @@ t.test('each kind of rejection is logged with its failed step, code and a hint',
     const data = activePayData()
     const lower = md5Upper(canonicalString(data)).toLowerCase()
     await postEnvelope(app, handSealed(JSON.stringify(data), lower))
-    const entry = await latest(app)
+    const entry = await latestRequest(app)
     assertRejection(t, entry, 'md5', 'PARAM_INVALID')
     t.equal(entry.crypto.md5_matches, false)
     t.same(codes(entry), ['MD5_LOWERCASE'])
@@ -203,7 +183,7 @@ t.test('each kind of rejection is logged with its failed step, code and a hint',
     const data = activePayData({ order_id: 'NOAMOUNT' })
     delete data.amount
     await postEnvelope(app, envelope('ACTIVEPAY', '1.0', data))
-    const entry = await latest(app)
+    const entry = await latestRequest(app)
     assertRejection(t, entry, 'fields', 'PARAM_INVALID')
     t.match(entry.rsp_msg, /amount is required/)
     t.same(entry.data, data)
@@ -214,7 +194,7 @@ t.test('each kind of rejection is logged with its failed step, code and a hint',
 
   t.test('order_id and orderId that disagree → fields', async (t) => {
     await postEnvelope(app, envelope('ACTIVEPAY', '1.0', activePayData({ orderId: 'OTHER' })))
-    const entry = await latest(app)
+    const entry = await latestRequest(app)
     assertRejection(t, entry, 'fields', 'PARAM_INVALID')
     t.match(entry.rsp_msg, /orderId and order_id are the same field and disagree/)
   })
@@ -223,7 +203,7 @@ t.test('each kind of rejection is logged with its failed step, code and a hint',
     const first = await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'DUP1' })))
     t.equal(first.body.rsp_code, 'SUCCESS', first.body.rsp_msg)
     await postEnvelope(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'DUP1' })))
-    const entry = await latest(app)
+    const entry = await latestRequest(app)
     assertRejection(t, entry, 'rules', 'ORDER_USED')
     t.equal(entry.order_id, 'DUP1')
     t.equal(entry.crypto.md5_matches, true)
@@ -232,7 +212,7 @@ t.test('each kind of rejection is logged with its failed step, code and a hint',
 
   t.test('a number amount is accepted with a warning and NUMBERS_NOT_STRINGS', async (t) => {
     await postEnvelope(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'NUM1', amount: 100 })))
-    const entry = await latest(app)
+    const entry = await latestRequest(app)
     t.equal(entry.verdict, 'accepted', entry.rsp_msg)
     t.same(codes(entry), ['NUMBERS_NOT_STRINGS'])
     t.match(entry.warnings, [/amount was sent as a number/])
@@ -243,7 +223,7 @@ t.test('a body over BODY_LIMIT is logged as HTTP 413, failed at body', async (t)
   const { app } = await build(t, { env: { BODY_LIMIT: '1024' } })
   const res = await postEnvelope(app, { ...envelope('ACTIVEPAY', '1.0', activePayData()), padding: 'x'.repeat(4096) })
   t.equal(res.statusCode, 413)
-  const entry = await latest(app)
+  const entry = await latestRequest(app)
   assertRejection(t, entry, 'body', 'PARAM_ERROR', 413)
   t.match(entry.rsp_msg, /larger than the 1024-byte limit/)
   t.equal(entry.merchant_id, null)
@@ -255,7 +235,7 @@ t.test('an accepted request: verdict, every step passed, the crypto story and th
   const body = envelope('ACTIVEPAY', '1.0', data)
   const answer = await callGateway(app, body)
   t.equal(answer.body.rsp_code, 'SUCCESS', answer.body.rsp_msg)
-  const entry = await latest(app)
+  const entry = await latestRequest(app)
   t.equal(entry.id, 'req_1')
   t.equal(entry.verdict, 'accepted')
   t.equal(entry.rsp_code, 'SUCCESS')
@@ -339,7 +319,7 @@ t.test('REQUEST_LOG_SIZE bounds the log: the newest entries, newest first', asyn
     const { app } = await build(t, { env: { REQUEST_LOG_SIZE: '0' } })
     const answer = await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData()))
     t.equal(answer.body.rsp_code, 'SUCCESS', 'the gateway still answers')
-    await post(app, 'not json')
+    await postRaw(app, 'not json')
     t.same(await requests(app), { size: 0, requests: [], next: null, next_url: null })
     t.equal((await app.inject('/sandbox/api/requests/req_1')).statusCode, 404)
   })
@@ -356,7 +336,7 @@ t.test('filters: merchant_id, verdict, action, order_id, limit', async (t) => {
   await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'A1', operator_id: '0000000005' }), OTHER_MERCHANT), OTHER_MERCHANT)
   await callGateway(app, envelope('CC_PURCHASE', '2.0', cardData({ orderId: 'C1' })))
   await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'A1' })))
-  await post(app, 'not json')
+  await postRaw(app, 'not json')
   const ids = async (query: string) => (await requests(app, query)).requests.map((e) => e.id)
 
   t.same(await ids(''), ['req_5', 'req_4', 'req_3', 'req_2', 'req_1'], 'all, newest first')
@@ -399,7 +379,7 @@ t.test('requests to /process and /processV3 are logged with their path', async (
     const answer = await callGateway(app, envelope('ACTIVEPAY', '1.0', activePayData({ order_id: `P${i}` })), MERCHANT, path)
     t.equal(answer.body.rsp_code, 'SUCCESS', `${path}: ${answer.body.rsp_msg}`)
   }
-  await post(app, 'nope', 'application/json', '/processV3')
+  await postRaw(app, 'nope', 'application/json', '/processV3')
   const { requests: list } = await requests(app)
   t.same(list.map((e) => [e.path, e.verdict]), [['/processV3', 'rejected'], ['/processV2', 'accepted'], ['/processV3', 'accepted'], ['/process', 'accepted']])
   t.same((await requests(app, '?order_id=P0')).requests.map((e) => e.path), ['/process'])
@@ -414,7 +394,7 @@ t.test('the log is deterministic: same inputs and clock, same JSON', async (t) =
     await postEnvelope(app, { ...envelope('ACTIVEPAY', '1.0', activePayData(), OTHER_MERCHANT), merchant_id: MERCHANT.merchant_id })
     await postEnvelope(app, handSealed(JSON.stringify(activePayData({ order_id: 'X' })), md5Upper('x')))
     await postEnvelope(app, envelope('ACTIVEPAY', '1.0', activePayData()))
-    await post(app, '{')
+    await postRaw(app, '{')
     clock.advance(60_000)
     await postEnvelope(app, { ...envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'Y' })), action: 'activepay' })
     return (await app.inject('/sandbox/api/requests')).body

@@ -5,16 +5,13 @@ import { md5Upper, open, canonicalString, encrypt, deriveKey } from '../../src/c
 import { activePayData, build, envelope, MERCHANT } from '../helpers/build.js'
 import { CHROMIUM, launchBrowser } from '../helpers/browser.js'
 import { startReceiver } from '../helpers/receiver.js'
+import type { Tap } from '../helpers/tap.js'
 
 // Real browser, real port: Debian's Chromium through playwright-core against the sandbox on port 0.
 if (!existsSync(CHROMIUM)) throw new Error(`the browser tests need Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`)
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url)
 mkdirSync(ARTIFACTS, { recursive: true })
-
-interface Tap {
-  teardown(fn: () => unknown): void
-}
 
 /** The sandbox listening on 127.0.0.1:0 with its timer on (live refresh and callbacks run as in production). */
 async function serve (t: Tap, env: NodeJS.ProcessEnv = {}) {

@@ -5,7 +5,8 @@ import t, { type Test } from 'tap'
 import { SERVE_FLAGS } from '../../src/cli/serve-flags.js'
 import { loadConfig } from '../../src/config/config.js'
 import { deriveKey, encrypt, MAX_DATA_DEPTH, md5Upper, seal } from '../../src/crypto/index.js'
-import { ROOT, within } from '../helpers/process.js'
+import { childEnv, ROOT, within } from '../helpers/process.js'
+import { TEA } from '../helpers/server-calls.js'
 import { VECTORS } from '../helpers/vectors.js'
 
 // Some fifty runs of the built bin, as users run it (npm test builds before tap): more than the default file timeout
@@ -13,15 +14,6 @@ import { VECTORS } from '../helpers/vectors.js'
 t.setTimeout(180_000)
 const CLI = join(ROOT, 'dist', 'cli.js')
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }
-
-const TEA = { merchant_id: 'QC00005496', sign_key: 'SANDBOXKEY000001', operator: '0000020156' }
-
-/** This environment without the sandbox's variables, so only what a test sets reaches the child. */
-function childEnv (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env }
-  for (const f of SERVE_FLAGS) delete env[f.env]
-  return { ...env, ...extra }
-}
 
 interface Ran {
   code: number | null
@@ -147,7 +139,7 @@ t.test('serve in an empty folder: the shipped fixtures, a request sealed by the 
   const server = await serve(t, ['serve', '--port', '0', '--db-file', ':memory:'], cwd)
   t.match(server.output(), /· data: :memory: · merchants: .*QC00005496/, 'the package\'s own merchants')
 
-  const data = { order_id: 'CLIPIPE1', operator_id: TEA.operator, amount: '250', biz_type: 'WECHATPAY', call_back_url: 'http://127.0.0.1:9/cb' }
+  const data = { order_id: 'CLIPIPE1', operator_id: TEA.operators[0]!, amount: '250', biz_type: 'WECHATPAY', call_back_url: 'http://127.0.0.1:9/cb' }
   const request = await cli(['seal', '--key', TEA.sign_key, '--action', 'ACTIVEPAY', '--merchant', TEA.merchant_id], JSON.stringify(data))
   t.equal(request.code, 0, request.stderr)
   const res = await fetch(`${server.url}/processV2`, {

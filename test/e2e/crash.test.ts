@@ -1,16 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import type { Merchant } from '../../src/domain/fixtures.js'
-import { activePayData, envelope } from '../helpers/build.js'
+import { envelope } from '../helpers/build.js'
 import { startServer, within } from '../helpers/process.js'
+import { postActivePay, SHOP, TEA } from '../helpers/server-calls.js'
 
 // A sandbox SIGKILLed under concurrent load must come back with every order it answered SUCCESS for, and a store
 // that loads. Bounded: a fixed number of requests, every wait has a timeout, no timing assertions.
 
-/** Shipped fixture merchants (fixtures/merchants.json): TEA takes the load, SHOP is reset in the middle of it. */
-const TEA: Merchant = { merchant_id: 'QC00005496', name: 'Tea', sign_key: 'SANDBOXKEY000001', currency: 'CAD', operators: ['0000020156'] }
-const SHOP: Merchant = { merchant_id: 'ON00000097', name: 'Shop', sign_key: 'SANDBOXKEY000002', currency: 'CAD', operators: ['0000020156'] }
+// Shipped fixture merchants: TEA takes the load, SHOP is reset in the middle of it.
 
 const REQUESTS = 600
 const IN_FLIGHT = 20
@@ -34,8 +32,8 @@ async function post (url: string, body: unknown): Promise<{ status: number, json
 const gateway = async (base: string, action: string, data: Record<string, string>, merchant = TEA) =>
   String((await post(`${base}/processV2`, envelope(action, '1.0', data, merchant))).json.rsp_code)
 
-const activePay = (base: string, orderId: string, merchant = TEA) =>
-  gateway(base, 'ACTIVEPAY', { ...activePayData({ order_id: orderId, note: 'n'.repeat(2000) }) as Record<string, string> }, merchant)
+const activePay = async (base: string, orderId: string, merchant = TEA) =>
+  String((await (await postActivePay(base, orderId, { note: 'n'.repeat(2000) }, merchant)).json() as { rsp_code: unknown }).rsp_code)
 
 async function getJson (url: string): Promise<any> {
   const res = await fetch(url, { signal: AbortSignal.timeout(10_000) })

@@ -3,8 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
-import { SERVE_FLAGS } from '../../src/cli/serve-flags.js'
-import { ROOT, within } from '../helpers/process.js'
+import { childEnv, ROOT, within } from '../helpers/process.js'
 
 // The package as a merchant gets it: packed, installed in an empty folder outside the repo, run through npx.
 // npm test has built dist/ already; packing with --ignore-scripts does not rebuild it under other test files.
@@ -23,9 +22,8 @@ const packDir = join(work, 'pack')
 const project = join(work, 'merchant-project')
 
 /** This environment without the sandbox's variables nor those of an enclosing npm script. */
-function childEnv (): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_update_notifier: 'false' }
-  for (const f of SERVE_FLAGS) delete env[f.env]
+function npmEnv (): NodeJS.ProcessEnv {
+  const env = childEnv({ npm_config_update_notifier: 'false' })
   for (const name of Object.keys(env)) if (/^npm_(package|lifecycle)_/.test(name) || name === 'INIT_CWD') delete env[name]
   return env
 }
@@ -37,7 +35,7 @@ interface Ran {
 }
 
 async function run (cmd: string, args: string[], cwd: string, input = '', ms = NPM_MS): Promise<Ran> {
-  const child = spawn(cmd, args, { cwd, env: childEnv(), stdio: ['pipe', 'pipe', 'pipe'] })
+  const child = spawn(cmd, args, { cwd, env: npmEnv(), stdio: ['pipe', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk })
@@ -130,7 +128,7 @@ t.test('npx ottpay-sandbox serve starts in the empty project, answers /healthz a
   if (!installed) throw new Error('not installed: npm install failed above')
   // Its own process group, so npx and the node it starts are stopped together.
   const child = spawn('npx', [PKG.name, 'serve', '--port', '0', '--db-file', ':memory:'], {
-    cwd: project, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true
+    cwd: project, env: npmEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true
   })
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()))
   const signal = (name: NodeJS.Signals) => { try { process.kill(-child.pid!, name) } catch { /* already gone */ } }

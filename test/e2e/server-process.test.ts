@@ -2,19 +2,9 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { open } from '../../src/crypto/index.js'
-import type { Merchant } from '../../src/domain/fixtures.js'
 import { createStore } from '../../src/store/index.js'
-import { activePayData, envelope } from '../helpers/build.js'
 import { ROOT, runToExit, SERVER, startServer, within } from '../helpers/process.js'
-
-/** The shipped fixture merchant (fixtures/merchants.json). */
-const TEA: Merchant = {
-  merchant_id: 'QC00005496',
-  name: 'Maple Leaf Tea House (sandbox)',
-  sign_key: 'SANDBOXKEY000001',
-  currency: 'CAD',
-  operators: ['0000020156', '0000020157']
-}
+import { postActivePay, TEA } from '../helpers/server-calls.js'
 
 const GOOD_MERCHANT = { merchant_id: 'QC00000001', name: 'Tea', sign_key: 'KEY0000001', currency: 'CAD', operators: ['0000020156'] }
 
@@ -34,13 +24,7 @@ interface Answer {
 const PADDING = 'x'.repeat(20_000)
 
 async function activePay (base: string, orderId: string, extra: Record<string, string> = {}): Promise<Answer> {
-  const res = await fetch(`${base}/processV2`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(envelope('ACTIVEPAY', '1.0', activePayData({ order_id: orderId, ...extra }), TEA)),
-    signal: AbortSignal.timeout(10_000)
-  })
-  return await res.json() as Answer
+  return await (await postActivePay(base, orderId, extra)).json() as Answer
 }
 
 t.test('dist/server.js is built (npm test builds before tap)', async (t) => {

@@ -1,10 +1,9 @@
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import t from 'tap'
-import { seal } from '../../src/crypto/index.js'
-import { activePayData } from '../helpers/build.js'
 import { startServer, within } from '../helpers/process.js'
 import { startReceiver } from '../helpers/receiver.js'
+import { postActivePay, TEA } from '../helpers/server-calls.js'
 
 /** True once a new TCP connection to the port is refused. */
 function refused (port: number): Promise<boolean> {
@@ -15,17 +14,9 @@ function refused (port: number): Promise<boolean> {
   })
 }
 
-const TEA = { merchant_id: 'QC00005496', sign_key: 'SANDBOXKEY000001', operator: '0000020156' }
-
 async function activePay (base: string, orderId: string, callbackUrl: string, extra: Record<string, string> = {}): Promise<string> {
   try {
-    const data = activePayData({ order_id: orderId, operator_id: TEA.operator, call_back_url: callbackUrl, ...extra })
-    const res = await fetch(`${base}/processV2`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ action: 'ACTIVEPAY', version: '1.0', merchant_id: TEA.merchant_id, ...seal(data, TEA.sign_key) }),
-      signal: AbortSignal.timeout(15_000)
-    })
+    const res = await postActivePay(base, orderId, { call_back_url: callbackUrl, ...extra }, TEA, 15_000)
     if (res.status !== 200) return `HTTP ${res.status}`
     return (await res.json() as { rsp_code: string }).rsp_code
   } catch (err) {

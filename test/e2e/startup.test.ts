@@ -1,15 +1,12 @@
 import { join } from 'node:path'
 import t from 'tap'
-import type { Merchant } from '../../src/domain/fixtures.js'
 import { compileRouteSchemas } from '../../src/plugins/lazy-schemas.js'
-import { activePayData, build, envelope } from '../helpers/build.js'
+import { build } from '../helpers/build.js'
 import { startServer } from '../helpers/process.js'
+import { postActivePay, TEA } from '../helpers/server-calls.js'
 
 // Issue 13 (start fast): the docs, the admin pages, the QR library and the route schemas load on first use.
 // These tests prove that what loads late still works; how fast the start is, docs/startup.md measures.
-
-/** The shipped fixture merchant (fixtures/merchants.json). */
-const TEA: Merchant = { merchant_id: 'QC00005496', name: 'Maple Leaf Tea House (sandbox)', sign_key: 'SANDBOXKEY000001', currency: 'CAD', operators: ['0000020156', '0000020157'] }
 
 t.test('a fresh server process answers its first /docs, /docs/json, admin page and QR code', async (t) => {
   const server = await startServer(t, { DB_FILE: join(t.testdir(), 'sandbox.json') })
@@ -34,12 +31,7 @@ t.test('a fresh server process answers its first /docs, /docs/json, admin page a
   t.equal((await get('/docs/static/no-such-file.js')).status, 404, 'a missing docs file is a 404')
 
   // An order made by a gateway call, then its admin page with the QR code of its payment link.
-  const res = await fetch(`${server.url}/processV2`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(envelope('ACTIVEPAY', '1.0', activePayData({ order_id: 'STARTUP-1' }), TEA)),
-    signal: AbortSignal.timeout(10_000)
-  })
+  const res = await postActivePay(server.url, 'STARTUP-1')
   t.equal((await res.json() as { rsp_code: string }).rsp_code, 'SUCCESS', 'the gateway call succeeds')
   const page = await get(`/sandbox/orders/${TEA.merchant_id}/STARTUP-1`)
   t.equal(page.status, 200, 'the order page')

@@ -1,11 +1,8 @@
 import { chromium, type Browser } from 'playwright-core'
+import type { Tap } from './tap.js'
 
 /** Debian's Chromium (installed by .ci/run); playwright's own browser download cannot work offline. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-
-interface Tap {
-  teardown(fn: () => unknown): void
-}
 
 /**
  * Launches headless Chromium (playwright gives it a fresh temporary profile) with the flags that keep it off the

@@ -9,6 +9,7 @@ import { seal, open, type DataObject } from '../../src/crypto/index.js'
 import type { Merchant } from '../../src/domain/fixtures.js'
 import { createCounterIds } from '../../src/platform/ids.js'
 import { createStore, type Store } from '../../src/store/index.js'
+import type { Tap } from './tap.js'
 
 /** Small hand-written merchants for tests (the shipped fixtures have their own load test). */
 export const MERCHANT: Merchant = {
@@ -37,10 +38,6 @@ export interface TestSandbox {
   store: Store
   clock: ManualClock
   config: Config
-}
-
-interface Tap {
-  teardown(fn: () => unknown): void
 }
 
 /** Builds the real app on a memory store, a fixed clock and counter ids; closed after the test. */

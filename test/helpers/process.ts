@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { CONFIG_VAR_LIST } from '../../src/config/config-vars.js'
+import { SERVE_FLAGS } from '../../src/cli/serve-flags.js'
+import type { Tap } from './tap.js'
 
 /** The project root: children run here, so the default FIXTURES_DIR is the shipped folder. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -9,10 +10,6 @@ export const SERVER = fileURLToPath(new URL('../../dist/server.js', import.meta.
 
 /** Every wait on a child is bounded: a hang fails the test instead of blocking the suite. */
 export const WAIT_MS = 10_000
-
-interface Tap {
-  teardown(fn: () => unknown): void
-}
 
 /** Resolves like `promise`, or rejects after `ms` with a message saying what was awaited. */
 export function within<T> (promise: Promise<T>, what: string, ms = WAIT_MS): Promise<T> {
@@ -38,14 +35,14 @@ export interface Child {
   exited: Promise<Exit>
 }
 
-/** Every variable the sandbox reads: a developer's shell may set any of them (ADMIN_TOKEN, say). */
-const SANDBOX_VARIABLES = new Set(CONFIG_VAR_LIST.map((v) => v.env))
-
-/** The environment a child gets: this one, minus the sandbox variables, plus `env`. */
-function childEnv (env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+/**
+ * The environment a child gets: this one without the sandbox's variables (a developer's shell may set any of them,
+ * ADMIN_TOKEN say), plus `extra`.
+ */
+export function childEnv (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env }
-  for (const name of Object.keys(base)) if (SANDBOX_VARIABLES.has(name)) delete base[name]
-  return { ...base, ...env }
+  for (const flag of SERVE_FLAGS) delete base[flag.env]
+  return { ...base, ...extra }
 }
 
 /** Spawns `node dist/server.js`; the child is SIGKILLed at teardown if it is still running. */

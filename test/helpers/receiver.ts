@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Tap } from './tap.js'
 
 export interface Received {
   headers: IncomingHttpHeaders
@@ -11,10 +12,6 @@ export interface Receiver {
   received: Received[]
   /** What the next requests are answered: an HTTP status, `hang` (never answer) or `reset` (drop the connection). */
   respond: number | 'hang' | 'reset'
-}
-
-interface Tap {
-  teardown(fn: () => unknown): void
 }
 
 /** A real merchant callback endpoint on port 0 that records every request. */
