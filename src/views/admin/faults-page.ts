@@ -77,7 +77,7 @@ function armForm (data: FaultsPageData): SafeHtml {
 <label for="fault-effect">Effect</label>
 <select id="fault-effect" name="effect">${options(EFFECTS, undefined)}</select>
 <label for="fault-on">Acts on</label>
-<select id="fault-on" name="on"><option value="">the effect's default (callback for duplicate and out_of_order)</option><option value="gateway">gateway calls</option><option value="callback">callbacks</option></select>
+<select id="fault-on" name="on"><option value="">default (callbacks for duplicate, out_of_order)</option><option value="gateway">gateway calls</option><option value="callback">callbacks</option></select>
 <label for="fault-status">HTTP status (status)</label>
 <input id="fault-status" name="status" inputmode="numeric" pattern="[0-9]*" maxlength="3" size="5" value="503">
 <label for="fault-ms">Milliseconds (delay, out_of_order)</label>

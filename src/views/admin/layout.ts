@@ -39,14 +39,14 @@ td.num{font-variant-numeric:tabular-nums;text-align:right}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem;margin:0}
 dt{color:#374151;font-weight:600}dd{margin:0;min-width:0;overflow-wrap:anywhere}
 pre{background:#111827;color:#f9fafb;padding:.75rem;border-radius:.375rem;overflow:auto;white-space:pre-wrap;word-break:break-all}
-code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;word-break:break-all}
+code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
 button{font:inherit;padding:.4rem .9rem;border-radius:.375rem;border:1px solid #4b5563;background:#fff;color:#111827;cursor:pointer}
 button:disabled{color:#6b7280;border-color:#d1d5db;background:#f3f4f6;cursor:not-allowed}
 button.primary{background:#1d4ed8;border-color:#1d4ed8;color:#fff}
 button.primary:disabled{background:#93a3c8;border-color:#93a3c8;color:#f9fafb}
-input,select{font:inherit;padding:.3rem .4rem;border:1px solid #6b7280;border-radius:.25rem;background:#fff;color:#111827}
+input,select{font:inherit;padding:.3rem .4rem;border:1px solid #6b7280;border-radius:.25rem;background:#fff;color:#111827;max-width:100%}
 form.filters{display:flex;flex-wrap:wrap;gap:.75rem;align-items:flex-end;margin:0 0 1rem}
-form.filters label{display:flex;flex-direction:column;font-size:.9rem}
+form.filters label{display:flex;flex-direction:column;font-size:.9rem;max-width:100%}
 form.inline{display:inline-flex;gap:.5rem;align-items:center;margin:0 .5rem .5rem 0}
 .badge{display:inline-block;padding:.05rem .5rem;border-radius:999px;border:1px solid currentColor;font-size:.85rem;font-weight:600;white-space:nowrap}
 .badge[data-status=success],.badge[data-status=authorised],.badge[data-verdict=accepted],.badge[data-status=delivered]{color:#166534;background:#dcfce7}
@@ -76,10 +76,10 @@ dd{margin-bottom:.4rem}
 table,tbody,tr,td,caption{display:block;width:100%}
 thead{display:none}
 tr{border:1px solid #d1d5db;border-radius:.375rem;margin:0 0 .6rem;background:#fff}
-td{display:grid;grid-template-columns:minmax(6rem,35%) 1fr;gap:.5rem;border-bottom:1px solid #f3f4f6;text-align:left;min-width:0;overflow-wrap:anywhere}
+td{display:flex;flex-wrap:wrap;align-items:baseline;gap:.25rem .5rem;border-bottom:1px solid #f3f4f6;text-align:left;overflow-wrap:anywhere}
 td.num{text-align:left}
-td::before{content:attr(data-label);font-weight:600;color:#374151}
-td>*{min-width:0}
+td::before{content:attr(data-label);flex:0 0 35%;font-weight:600;color:#374151}
+td>*{min-width:0;max-width:100%}
 form.inline{display:flex;flex-wrap:wrap}
 }
 `)
