@@ -181,7 +181,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   registerSandboxFaults(app, faults, merchants)
   registerSandboxStats(app, store, merchants)
   registerSandboxClock(app, clock, advance)
-  registerAdminUi(app, { store, merchants, payments, dispatcher, requestLog, adminToken: config.adminToken, baseUrlOf })
+  registerAdminUi(app, { store, merchants, payments, dispatcher, requestLog, faults, clock, adminToken: config.adminToken, baseUrlOf })
 
   // Pending callbacks (also those left by a crash) and due autopay/expiry run on a timer from the start: it wakes
   // when the next thing falls due, and at least every `interval` (the clock may be moved meanwhile).

@@ -88,6 +88,15 @@ function sealedOf (body: unknown): { data: string, md5: string } | undefined {
   return typeof b?.data === 'string' && typeof b.md5 === 'string' ? { data: b.data, md5: b.md5 } : undefined
 }
 
+function envelopeText (body: unknown): string | undefined {
+  if (body === undefined) return undefined
+  try {
+    return JSON.stringify(body)
+  } catch {
+    return undefined
+  }
+}
+
 /** Hints for a request that names a merchant or action the sandbox does not know. */
 function routingHints (step: GatewayStep, action: string | null, sealed?: { data: string, md5: string }, merchants?: MerchantDirectory): Hint[] {
   if (step === 'merchant' && merchants !== undefined) {
@@ -118,8 +127,8 @@ function hintsFor (step: GatewayStep | null, exchange: GatewayExchange, merchant
 }
 
 /**
- * What an entry is derived from: the exchange reduced to the fields the entry shows, with nothing of the request
- * body but its `merchant_id`, `action`, `version` texts and the length of `data`. Card numbers may still be in it
+ * What an entry is derived from: the exchange reduced to the fields the entry shows, the request body among them as
+ * JSON text. Card numbers may still be in it
  * unmasked, so it is kept for later only when {@link mayHoldCards} says it holds none.
  */
 interface Captured {
@@ -133,6 +142,8 @@ interface Captured {
   rspMsg: string
   replyMd5: string | null
   dataLength: number
+  /** The body as received, as JSON text (clipped), for the inspector's "as received" and "copy as curl". */
+  envelope: string | undefined
   step: GatewayStep | null
   plaintext: string | undefined
   canonical: string | undefined
@@ -166,6 +177,7 @@ function capture (exchange: GatewayExchange, merchants: MerchantDirectory): Capt
     rspMsg: typeof reply.rsp_msg === 'string' ? reply.rsp_msg : '',
     replyMd5: typeof reply.md5 === 'string' ? reply.md5 : null,
     dataLength: sealedOf(exchange.body)?.data.length ?? 0,
+    envelope: envelopeText(exchange.body),
     step,
     plaintext: trace?.plaintext,
     canonical: trace?.canonical,
@@ -208,8 +220,23 @@ function hasCardField (object: Record<string, unknown> | undefined): boolean {
 function mayHoldCards (c: Captured): boolean {
   if (c.plaintext !== undefined && c.data === undefined) return true
   if (hasCardField(c.data) || hasCardField(c.answer)) return true
+  if (c.envelope !== undefined && CARD_NAME.test(c.envelope)) return true
   if (CARD_NAME.test(c.rspMsg) || (c.plaintext !== undefined && CARD_NAME.test(c.plaintext)) || (c.canonical !== undefined && CARD_NAME.test(c.canonical))) return true
   return c.warnings.some((warning) => CARD_NAME.test(warning))
+}
+
+/**
+ * The envelope as received, card numbers masked. Its `data` is withheld when it decrypts to a card number: anyone
+ * with the merchant's key could otherwise read the number the rest of the entry masks.
+ */
+function envelopeShown (envelope: string | undefined, cards: string[]): string | undefined {
+  if (envelope === undefined) return undefined
+  let text = envelope
+  if (cards.length > 0) {
+    const body = parseObject(envelope)
+    if (body !== undefined && 'data' in body) text = JSON.stringify({ ...body, data: '(withheld: it decrypts to a card number)' })
+  }
+  return maskCardsInText(text, [...cards, ...cardValuesInText(text)])
 }
 
 /** Turns captured material into the entry: masking, steps, hints. Pure: the same material gives the same entry. */
@@ -237,6 +264,7 @@ function entryOf (id: string, c: Captured): RequestLogEntry {
     failed_step: c.step,
     steps: GATEWAY_STEPS.map((s, i) => ({ step: s, label: STEP_LABELS[s], result: i < failedAt ? 'passed' : i === failedAt ? 'failed' : 'not reached' })),
     order_id: typeof orderId === 'string' ? orderId : null,
+    envelope: clip(envelopeShown(c.envelope, cards)),
     crypto: {
       data_length: c.dataLength,
       received_md5: c.receivedMd5,

@@ -48,6 +48,7 @@ export const RequestLogEntrySchema = Type.Object({
   failed_step: Nullable(Type.Union(GATEWAY_STEPS.map((s) => Type.Literal(s)))),
   steps: Type.Array(StepResult),
   order_id: Nullable(Type.String({ description: 'the order the request created or touched, when known' })),
+  envelope: Nullable(Type.String({ description: 'the request body as received, as JSON text (card numbers masked; null when it was not JSON)' })),
   crypto: Type.Object({
     data_length: Type.Integer({ description: 'characters of the Base64 `data` received' }),
     received_md5: Nullable(Type.String()),

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify'
 import { actionSchemas } from '../protocol/openapi.js'
+import { FAVICON_SVG } from '../views/favicon.js'
 import { lazySchemaController } from './lazy-schemas.js'
 
 /**
@@ -40,10 +41,39 @@ const SWAGGER_OPTIONS = {
   }
 }
 
+// swagger-ui's page has no viewport tag and no way back to the admin UI: a small script adds both (issue 16).
+const DOCS_SCRIPT = `(function () {
+  var meta = document.createElement('meta')
+  meta.name = 'viewport'
+  meta.content = 'width=device-width, initial-scale=1'
+  document.head.appendChild(meta)
+  var bar = document.createElement('p')
+  bar.className = 'sandbox-back'
+  var link = document.createElement('a')
+  link.href = '/sandbox'
+  link.textContent = '\u2190 Admin UI (/sandbox)'
+  bar.appendChild(link)
+  document.body.insertBefore(bar, document.body.firstChild)
+})()
+`
+const DOCS_CSS = `.sandbox-back{margin:0;padding:.5rem 1rem;background:#1f2937;font-family:system-ui,sans-serif}
+.sandbox-back a{color:#f9fafb}
+.swagger-ui .wrapper{padding:0 .75rem}
+.swagger-ui .opblock .opblock-summary-path{word-break:break-all}
+.swagger-ui table{table-layout:fixed}
+.swagger-ui .topbar{display:none}
+`
+
 const UI_OPTIONS = {
   routePrefix: '/docs',
   // The UI must not call out: no online validator badge (validator.swagger.io).
-  uiConfig: { validatorUrl: null }
+  uiConfig: { validatorUrl: null },
+  theme: {
+    title: 'ottpay-sandbox API docs',
+    js: [{ filename: 'sandbox.js', content: DOCS_SCRIPT }],
+    css: [{ filename: 'sandbox.css', content: DOCS_CSS }],
+    favicon: [{ filename: 'favicon.svg', rel: 'icon', sizes: 'any', type: 'image/svg+xml', content: FAVICON_SVG }]
+  }
 }
 
 /** The docs routes, as @fastify/swagger-ui registers them under /docs (its static files under /docs/static). */

@@ -8,6 +8,10 @@ import { DONE_MESSAGES, renderOrderPage, type DoneKey } from '../views/admin/ord
 import type { SafeHtml } from '../views/html.js'
 import { sendHtml } from '../views/send-html.js'
 import { registerAdminActions, OrderParams } from './admin-actions.js'
+import { registerAdminControl } from './admin-control.js'
+import { registerFavicon } from './favicon.js'
+import { MERCHANTS_DONE } from '../views/admin/merchants-page.js'
+import { orderPagePath, type OrderRow } from '../views/admin/orders-page.js'
 import type { AdminUiDeps } from './deps.js'
 
 const PAGE = { admin: 'ui', surface: 'page' } as const
@@ -21,6 +25,7 @@ const OrdersQuery = Type.Object({
   merchant_id: Type.Optional(Type.String({ maxLength: 64 })),
   status: anyOf(ORDER_STATUSES),
   action: Type.Optional(Type.String({ maxLength: 32 })),
+  q: Type.Optional(Type.String({ maxLength: 128, description: 'find an order by its order id, bizpay_order_id, or the id of a request about it' })),
   cursor: Cursor
 })
 const OrderQuery = Type.Object({
@@ -29,8 +34,14 @@ const OrderQuery = Type.Object({
 })
 const RequestsQuery = Type.Object({
   merchant_id: Type.Optional(Type.String({ maxLength: 64 })),
+  action: Type.Optional(Type.String({ maxLength: 32 })),
+  order_id: Type.Optional(Type.String({ maxLength: 128 })),
   verdict: anyOf(['accepted', 'rejected'] as const),
   cursor: Cursor
+})
+const MerchantsQuery = Type.Object({
+  done: Type.Optional(Type.Union((Object.keys(MERCHANTS_DONE) as Array<keyof typeof MERCHANTS_DONE>).map((k) => Type.Literal(k)))),
+  error: Type.Optional(Type.String({ maxLength: 2000 }))
 })
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) })
 const LoginQuery = Type.Object({ next: Type.Optional(Type.String({ maxLength: 2000 })) })
@@ -60,6 +71,31 @@ function olderHref (path: string, filter: Record<string, string | undefined>, ne
   return `${path}?${query.toString()}`
 }
 
+/** The list's first (newest) page with the same filters. */
+function newestHref (path: string, filter: Record<string, string | undefined>): string {
+  const query = new URLSearchParams(Object.entries(filter).filter((e): e is [string, string] => e[1] !== undefined))
+  return query.size === 0 ? path : `${path}?${query.toString()}`
+}
+
+/** What every admin page shows besides its content: "Log out", and the clock banner while the clock is ahead. */
+function chrome (deps: AdminUiDeps) {
+  return { canLogOut: deps.adminToken !== undefined, clockOffsetMs: deps.clock.offset() }
+}
+
+/**
+ * The orders an admin search names: those with this order id (one per merchant), the one with this
+ * bizpay_order_id (its own or a refund's), and the one a logged request with this id was about.
+ */
+function searchOrders (deps: AdminUiDeps, text: string): Order[] {
+  const found = new Map<string, Order>()
+  const add = (order: Order | undefined) => { if (order !== undefined) found.set(`${order.merchant_id}\u0000${order.order_id}`, order) }
+  for (const order of deps.store.orders.findById(text)) add(order)
+  add(deps.store.orders.findByBizpayId(text))
+  const entry = deps.requestLog.get(text)
+  if (entry?.order_id != null && entry.merchant_id !== null) add(deps.store.orders.find(entry.merchant_id, entry.order_id))
+  return [...found.values()]
+}
+
 function merchantOptions (deps: AdminUiDeps) {
   return deps.merchants.list().map((m) => ({ value: m.merchant_id, label: `${m.merchant_id} — ${m.name}` }))
 }
@@ -70,9 +106,17 @@ function registerOrdersPage (app: FastifyInstance, deps: AdminUiDeps): void {
     schema: schema('Admin UI: the orders, newest first, with filters and live refresh', { querystring: OrdersQuery })
   }, async (request, reply) => {
     const filter = { merchant_id: blank(request.query.merchant_id), status: blank(request.query.status), action: blank(request.query.action) }
-    const page = deps.store.orders.page({ ...filter, limit: MAX_ROWS, cursor: request.query.cursor })
-    const rows = page.items.map((order) => ({ order, callbacks: deps.store.callbacks.forOrder(order.merchant_id, order.order_id) }))
+    const withCallbacks = (order: Order): OrderRow => ({ order, callbacks: deps.store.callbacks.forOrder(order.merchant_id, order.order_id) })
     const { renderOrdersPage } = await ordersPage()
+    const search = request.query.q?.trim()
+    if (search !== undefined && search !== '') {
+      const found = searchOrders(deps, search)
+      // One match: straight to it, as a search box in any tool does.
+      if (found.length === 1) return reply.redirect(orderPagePath(found[0]!.merchant_id, found[0]!.order_id), 303)
+      return sendHtml(reply, renderOrdersPage({ rows: found.map(withCallbacks), total: found.length, merchants: [], actions: [], filter: {}, search, ...chrome(deps) }))
+    }
+    const page = deps.store.orders.page({ ...filter, limit: MAX_ROWS, cursor: request.query.cursor })
+    const rows = page.items.map(withCallbacks)
     return sendHtml(reply, renderOrdersPage({
       rows,
       total: deps.store.orders.countMatching(filter),
@@ -81,7 +125,8 @@ function registerOrdersPage (app: FastifyInstance, deps: AdminUiDeps): void {
       actions: deps.store.orders.actions(),
       filter,
       older: olderHref('/sandbox', filter, page.next),
-      canLogOut: deps.adminToken !== undefined
+      newest: blank(request.query.cursor) === undefined ? undefined : newestHref('/sandbox', filter),
+      ...chrome(deps)
     }))
   })
 }
@@ -98,7 +143,7 @@ async function orderPage (deps: AdminUiDeps, order: Order, baseUrl: string, quer
     qrSvg: order.code_url === '' ? undefined : await (await qr()).qrSvg(order.code_url, `QR code for ${order.code_url}`),
     done: query.done,
     error: blank(query.error),
-    canLogOut: deps.adminToken !== undefined
+    ...chrome(deps)
   })
 }
 
@@ -119,16 +164,23 @@ function registerRequestPages (app: FastifyInstance, deps: AdminUiDeps): void {
     config: PAGE,
     schema: schema('Admin UI: the request inspector, newest first, with live refresh', { querystring: RequestsQuery })
   }, async (request, reply) => {
-    const filter = { merchant_id: blank(request.query.merchant_id), verdict: blank(request.query.verdict) }
+    const filter = {
+      merchant_id: blank(request.query.merchant_id),
+      action: blank(request.query.action),
+      order_id: blank(request.query.order_id?.trim()),
+      verdict: blank(request.query.verdict)
+    }
     const { renderRequestsPage } = await requestsPage()
+    const { ACTIONS } = await import('../protocol/registry.js')
     const page = deps.requestLog.page({ ...filter, limit: MAX_ROWS, cursor: request.query.cursor })
     return sendHtml(reply, renderRequestsPage({
       entries: page.requests,
       older: olderHref('/sandbox/requests', filter, page.next),
       size: deps.requestLog.size,
       merchants: merchantOptions(deps),
+      actions: ACTIONS.map((a) => a.action),
       filter,
-      canLogOut: deps.adminToken !== undefined
+      ...chrome(deps)
     }))
   })
 
@@ -143,15 +195,21 @@ function registerRequestPages (app: FastifyInstance, deps: AdminUiDeps): void {
     }
     const orderExists = entry.order_id !== null && entry.merchant_id !== null && deps.store.orders.find(entry.merchant_id, entry.order_id) !== undefined
     const { renderRequestPage } = await requestPage()
-    return sendHtml(reply, renderRequestPage({ entry, orderExists, canLogOut }))
+    return sendHtml(reply, renderRequestPage({ entry, orderExists, baseUrl: deps.baseUrlOf(request), ...chrome(deps) }))
   })
 }
 
 function registerMerchantsPage (app: FastifyInstance, deps: AdminUiDeps): void {
   app.withTypeProvider<TypeBoxTypeProvider>().get('/sandbox/merchants', {
     config: PAGE,
-    schema: schema('Admin UI: the merchants, operators and (masked) sign keys')
-  }, async (_request, reply) => sendHtml(reply, (await merchantsPage()).renderMerchantsPage({ merchants: deps.merchants.list(), isRuntime: (id) => deps.merchants.isRuntime(id), canLogOut: deps.adminToken !== undefined })))
+    schema: schema('Admin UI: the merchants, operators and (masked) sign keys, with forms to create, reset and delete', { querystring: MerchantsQuery })
+  }, async (request, reply) => sendHtml(reply, (await merchantsPage()).renderMerchantsPage({
+    merchants: deps.merchants.list(),
+    isRuntime: (id) => deps.merchants.isRuntime(id),
+    done: request.query.done,
+    error: blank(request.query.error),
+    ...chrome(deps)
+  })))
 }
 
 function registerLogin (app: FastifyInstance, token: string | undefined): void {
@@ -190,5 +248,7 @@ export function registerAdminUi (app: FastifyInstance, deps: AdminUiDeps): void 
   registerRequestPages(app, deps)
   registerMerchantsPage(app, deps)
   registerAdminActions(app, deps)
+  registerAdminControl(app, deps)
   registerLogin(app, deps.adminToken)
+  registerFavicon(app)
 }

@@ -1,7 +1,8 @@
 // What the route modules are built from: the services app.ts wires and hands to each register function.
 import type { Dispatcher } from '../engine/callbacks/dispatcher.js'
 import type { RequestLog } from '../inspector/request-log.js'
-import type { Clock } from '../platform/clock.js'
+import type { Clock, VirtualClock } from '../platform/clock.js'
+import type { FaultRegistry } from '../engine/faults/registry.js'
 import type { Ids } from '../platform/ids.js'
 import type { MerchantDirectory } from '../engine/merchants.js'
 import type { Payments } from '../engine/orders/payments.js'
@@ -31,6 +32,9 @@ export interface AdminUiDeps {
   payments: Payments
   dispatcher: Dispatcher
   requestLog: RequestLog
+  /** Read by the faults page and the clock page (and every page's clock banner); they change through the control API. */
+  faults: FaultRegistry
+  clock: VirtualClock
   /** config.adminToken: when set, the pages need it and offer "Log out". */
   adminToken: string | undefined
   baseUrlOf: BaseUrlOf

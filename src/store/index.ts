@@ -193,6 +193,7 @@ export async function createStore (location: string, options: StoreOptions = {})
     orders: {
       find: (merchantId, orderId) => state.order(keyOf(merchantId, orderId)),
       findByPageToken: (token) => state.orderByToken(token),
+      findByBizpayId: (bizpayOrderId) => state.orderByBizpayId(bizpayOrderId),
       findRefund (merchantId, refundId) {
         const key = state.refundOwner(merchantId, refundId)
         const order = key === undefined ? undefined : state.order(key)

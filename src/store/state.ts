@@ -46,6 +46,8 @@ export interface OrderRow {
   status: OrderStatus
   token: string
   refunds: string[]
+  /** The bizpay_order_id of the order and of each of its refunds (the admin UI's search). */
+  bizpay: string[]
 }
 
 interface DeliveryRow {
@@ -76,6 +78,7 @@ export class State {
   private nextN = 0
   private readonly tokens = new Map<string, string>()
   private readonly refunds = new Map<string, string>()
+  private readonly bizpay = new Map<string, string>()
   private readonly byOrder = new Map<string, string[]>()
   pruned = 0
 
@@ -90,6 +93,12 @@ export class State {
 
   orderByToken (token: string): Order | undefined {
     const key = this.tokens.get(token)
+    return key === undefined ? undefined : this.order(key)
+  }
+
+  /** The order whose bizpay_order_id, or one of whose refunds' bizpay_order_id, this is. */
+  orderByBizpayId (bizpayOrderId: string): Order | undefined {
+    const key = this.bizpay.get(bizpayOrderId)
     return key === undefined ? undefined : this.order(key)
   }
 
@@ -201,7 +210,8 @@ export class State {
       action: value.action,
       status: value.status,
       token: value.page_token,
-      refunds: (value.refunds ?? []).map((refund) => refund.refund_id)
+      refunds: (value.refunds ?? []).map((refund) => refund.refund_id),
+      bizpay: [value.bizpay_order_id, ...(value.refunds ?? []).map((refund) => refund.bizpay_order_id)].filter((id) => id !== '')
     }
     if (old === undefined) {
       this.timeline.push(row.n)
@@ -209,16 +219,19 @@ export class State {
     } else {
       if (old.token !== row.token) this.tokens.delete(old.token)
       for (const id of old.refunds) this.refunds.delete(keyOf(value.merchant_id, id))
+      for (const id of old.bizpay) this.bizpay.delete(id)
     }
     this.orders.set(key, row)
     this.tokens.set(row.token, key)
     for (const id of row.refunds) this.refunds.set(keyOf(value.merchant_id, id), key)
+    for (const id of row.bizpay) this.bizpay.set(id, key)
   }
 
   private removeOrder (key: string, row: OrderRow): void {
     this.orders.delete(key)
     this.tokens.delete(row.token)
     for (const id of row.refunds) this.refunds.delete(keyOf(row.merchant_id, id))
+    for (const id of row.bizpay) this.bizpay.delete(id)
     this.byN.delete(row.n)
   }
 

@@ -64,6 +64,8 @@ export interface OrderRepository {
   /** A copy of the order, or undefined. */
   find(merchantId: string, orderId: string): Order | undefined
   findByPageToken(token: string): Order | undefined
+  /** The order with this bizpay_order_id, or with a refund of this bizpay_order_id. */
+  findByBizpayId(bizpayOrderId: string): Order | undefined
   /** A refund by its id (REFUND's `order_id`), with a copy of the order it refunded. */
   findRefund(merchantId: string, refundId: string): { order: Order, refund: Refund } | undefined
   /** True when the merchant used this id already, for an order or a refund (one namespace: ORDER_USED). */

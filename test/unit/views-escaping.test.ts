@@ -7,7 +7,11 @@ import type { Merchant } from '../../src/domain/fixtures.js'
 import type { RequestLogEntry } from '../../src/inspector/log-entry.js'
 import type { Order } from '../../src/domain/orders/order.js'
 import type { ReturnTarget } from '../../src/domain/orders/return-to-merchant.js'
+import type { Fault } from '../../src/engine/faults/fault.js'
 import { htmlDocument } from '../../src/views/document.js'
+import { renderClockPage } from '../../src/views/admin/clock-page.js'
+import { renderFaultsPage } from '../../src/views/admin/faults-page.js'
+import { renderNewOrderPage } from '../../src/views/admin/new-order-page.js'
 import { adminErrorPage, notFoundPage } from '../../src/views/admin/error-pages.js'
 import { adminPage, filterSelect, flash, jsonBlock, statusBadge, timeTag } from '../../src/views/admin/layout.js'
 import { liveRefresh } from '../../src/views/admin/live-refresh.js'
@@ -104,11 +108,22 @@ const ENTRY: Required<RequestLogEntry> = {
   failed_step: 'md5',
   steps: [{ step: 'md5', label: 'md5 is the digest', result: 'failed' }],
   order_id: 'ORDER0001',
+  envelope: '{"action":"ACTIVEPAY","data":"abc"}',
   crypto: { data_length: 24, received_md5: 'abc', expected_md5: 'ABC', md5_matches: false, plaintext: '{"a":"b"}', canonical: 'b' },
   data: { order_id: 'ORDER0001' },
   warnings: ['a warning'],
   hints: [{ code: 'MD5_LOWERCASE', message: 'send it uppercase' }],
   answer: { rsp_code: 'MD5_ERROR', rsp_msg: 'md5 mismatch', md5: 'DEF', data: { a: 'b' } }
+}
+
+const FAULT: Required<Fault> = {
+  id: 'flt_1',
+  match: { on: 'gateway', merchant_id: 'QC00005496', action: 'ACTIVEPAY' },
+  effect: { type: 'status', status: 503, when: 'before' },
+  times: 2,
+  remaining: 1,
+  fired: 1,
+  armed_at: AT
 }
 
 const MERCHANT: Required<Merchant> = {
@@ -142,6 +157,9 @@ function views (text: string): Record<string, () => SafeHtml | Promise<SafeHtml>
   const get: ReturnTarget = { method: 'GET', url: text, fields: {} }
   const post: ReturnTarget = { method: 'POST', url: text, fields: { [text]: text, order_id: text } }
   const option = { value: text, label: text }
+  const fault = withText(FAULT, text)
+  const faults: Fault[] = [fault, { ...FAULT, id: text, effect: { type: 'delay', ms: 1500 } }, { ...FAULT, id: text, effect: { type: 'out_of_order', ms: 60_000 } },
+    { ...FAULT, id: text, effect: { type: 'drop', when: 'after' } }, { ...FAULT, id: text, effect: { type: 'corrupt', target: 'md5' } }, { ...FAULT, id: text, effect: { type: 'duplicate' } }]
   const orderPage = async (o: Order) => renderOrderPage({
     order: o,
     merchantName: text,
@@ -158,14 +176,22 @@ function views (text: string): Record<string, () => SafeHtml | Promise<SafeHtml>
     // admin
     'admin orders list': () => renderOrdersPage({ rows: [{ order, callbacks: [delivery] }], total: 2, merchants: [option], actions: [text], filter: { merchant_id: text, status: text, action: text }, older: text, canLogOut: true }),
     'admin orders list, empty': () => renderOrdersPage({ rows: [], total: 0, merchants: [option], actions: [text], filter: { merchant_id: text }, canLogOut: false }),
+    'admin orders list, a later page': () => renderOrdersPage({ rows: [{ order, callbacks: [] }], total: 2, merchants: [option], actions: [text], filter: {}, older: text, newest: text, canLogOut: true, clockOffsetMs: 90_061_000 }),
+    'admin orders search': () => renderOrdersPage({ rows: [{ order, callbacks: [delivery] }, { order: open, callbacks: [] }], total: 2, merchants: [], actions: [], filter: {}, search: text, canLogOut: true }),
+    'admin orders search, nothing found': () => renderOrdersPage({ rows: [], total: 0, merchants: [], actions: [], filter: {}, search: text, canLogOut: true }),
     'admin order page': () => orderPage(order),
     'admin order page, open': () => orderPage(open),
     'admin order page, refundable': () => orderPage(refundable),
-    'admin requests list': () => renderRequestsPage({ entries: [entry], size: 10, merchants: [option], filter: { merchant_id: text }, older: text, canLogOut: true }),
+    'admin requests list': () => renderRequestsPage({ entries: [entry, { ...entry, merchant_id: null }, { ...entry, order_id: null }], size: 10, merchants: [option], actions: [text], filter: { merchant_id: text, action: text, order_id: text }, older: text, canLogOut: true }),
     'admin requests list, empty': () => renderRequestsPage({ entries: [], size: 0, merchants: [option], filter: {}, canLogOut: true }),
-    'admin request page': () => renderRequestPage({ entry, orderExists: true, canLogOut: true }),
-    'admin request page, no order': () => renderRequestPage({ entry: { ...entry, crypto: { ...entry.crypto, expected_md5: null, plaintext: null, canonical: null } }, orderExists: false, canLogOut: true }),
+    'admin request page': () => renderRequestPage({ entry, orderExists: true, baseUrl: text, canLogOut: true }),
+    'admin request page, no order': () => renderRequestPage({ entry: { ...entry, envelope: null, crypto: { ...entry.crypto, expected_md5: null, plaintext: null, canonical: null } }, orderExists: false, baseUrl: text, canLogOut: true }),
     'admin merchants': () => renderMerchantsPage({ merchants: [merchant, { ...merchant, merchant_id: `${text}2` }], isRuntime: (id) => id.endsWith('2'), canLogOut: true }),
+    'admin merchants, one just created': () => renderMerchantsPage({ merchants: [merchant], isRuntime: () => true, created: merchant, done: 'reset', error: text, canLogOut: true, clockOffsetMs: 1000 }),
+    'admin faults': () => renderFaultsPage({ faults, merchants: [option], actions: [text], done: 'armed', error: text, canLogOut: true, clockOffsetMs: 5000 }),
+    'admin faults, none': () => renderFaultsPage({ faults: [], merchants: [option], actions: [text], error: text, canLogOut: false }),
+    'admin clock': () => renderClockPage({ nowMs: Date.parse(AT), offsetMs: 3_600_000, done: 'advanced', error: text, canLogOut: true }),
+    'admin new order': () => renderNewOrderPage({ merchants: [option], form: { merchant_id: text, biz_type: text, amount: text, order_id: text, call_back_url: text }, error: text, requestPath: text, canLogOut: true, clockOffsetMs: 1 }),
     'admin login': () => renderLoginPage({ next: text, error: text }),
     'admin not found': () => notFoundPage(text, true, 'orders'),
     'admin error page': () => adminErrorPage(text),
@@ -209,12 +235,14 @@ const RENDERED = new Set([
   'notFoundPage', 'adminErrorPage', 'adminPage', 'statusBadge', 'verdictBadge', 'flash', 'jsonBlock', 'filterSelect', 'timeTag',
   'liveRefresh', 'qrSvg', 'renderCheckoutPage', 'renderLinkForm', 'renderScanPage', 'renderUnionPayPage', 'renderUnionPayResult',
   'renderConvergePage', 'renderConvergeChallenge', 'renderConvergeResult', 'renderPorticoPage', 'renderPorticoResult',
-  'renderPageError', 'renderNotFound', 'page', 'returnToMerchant', 'htmlDocument'
+  'renderPageError', 'renderNotFound', 'page', 'returnToMerchant', 'htmlDocument',
+  'renderFaultsPage', 'renderClockPage', 'renderNewOrderPage'
 ])
 /** Exported functions of the view layer that return text, not markup, or are the escaping itself (tested apart). */
 const NOT_VIEWS = new Set([
   'html', 'raw', 'join', 'escapeHtml', 'isSafeHtml', 'isSafeUrl', 'sendHtml',
-  'formatAmount', 'orderPagePath', 'requestPagePath', 'callbackSummary', 'choiceOutcome', 'statusOutcome'
+  'formatAmount', 'orderPagePath', 'requestPagePath', 'callbackSummary', 'choiceOutcome', 'statusOutcome',
+  'durationText', 'effectText', 'beijingText', 'shellQuote', 'curlCommand', 'orderPending'
 ])
 
 interface Tag { name: string, attributes: Array<[string, string]> }

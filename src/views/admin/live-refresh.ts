@@ -23,6 +23,12 @@ const SCRIPT = raw(`<script>
         if (html === null) return
         var fresh = new DOMParser().parseFromString(html, 'text/html').getElementById(id)
         if (fresh && fresh.innerHTML !== region.innerHTML) region.innerHTML = fresh.innerHTML
+        // A region that says it is settled (an order with nothing pending) will not change by itself: stop.
+        if (fresh && fresh.hasAttribute('data-settled')) {
+          region.setAttribute('data-settled', 'true')
+          box.checked = false
+          control.hidden = true
+        }
       })
       .catch(function () {})
       .then(function () { busy = false })
@@ -35,7 +41,8 @@ const SCRIPT = raw(`<script>
  * The page is complete without JavaScript: the checkbox stays hidden until the script runs. The script fetches
  * the page's own URL (so filters apply) and swaps in the region only when it changed, so a screen reader's
  * `aria-live` region announces real news, not a redraw every 2 s. It pauses while focus is inside the region
- * (replacing it would throw the keyboard user out) and while the tab is hidden.
+ * (replacing it would throw the keyboard user out) and while the tab is hidden, and stops once the fresh region
+ * carries `data-settled` (an order page with nothing pending).
  */
 export function liveRefresh (regionId: string): SafeHtml {
   return html`<p id="live-refresh-control" data-region="${regionId}" hidden><label><input type="checkbox" id="live-refresh" checked> Live refresh</label>

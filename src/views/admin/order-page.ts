@@ -4,6 +4,7 @@ import type { Order } from '../../domain/orders/order.js'
 import { formatAmount } from '../amount.js'
 import { html, join, type SafeHtml } from '../html.js'
 import { adminPage, flash, jsonBlock, statusBadge, timeTag } from './layout.js'
+import { liveRefresh } from './live-refresh.js'
 import { orderPagePath } from './orders-page.js'
 
 /** What a form post on the order page did, as `?done=` names it, in words. */
@@ -16,6 +17,17 @@ export const DONE_MESSAGES = {
 } as const
 
 export type DoneKey = keyof typeof DONE_MESSAGES
+
+/** What `paid` and `declined` say once no callback is on its way any more. */
+const SETTLED_MESSAGES: Partial<Record<DoneKey, string>> = {
+  paid: 'Paid: the order is paid; its callback is no longer pending (see Callbacks below).',
+  declined: 'Declined: the order failed; its FAIL callback is no longer pending (see Callbacks below).'
+}
+
+/** Something on the page will change by itself: the payer may still pay, or a callback is still being sent. */
+export function orderPending (order: Order, callbacks: readonly Delivery[]): boolean {
+  return order.status === 'init' || callbacks.some((d) => d.status === 'pending')
+}
 
 export interface OrderPageData {
   order: Order
@@ -30,6 +42,7 @@ export interface OrderPageData {
   done?: DoneKey
   error?: string
   canLogOut: boolean
+  clockOffsetMs?: number | undefined
 }
 
 const NL = html`\n`
@@ -172,18 +185,25 @@ ${body}</section>`
 /** One order's whole story (GET /sandbox/orders/:merchant_id/:order_id). */
 export function renderOrderPage (data: OrderPageData): SafeHtml {
   const { order } = data
-  return adminPage({ title: `Order ${order.order_id}`, section: 'orders', canLogOut: data.canLogOut }, html`<p><a href="/sandbox">← All orders</a></p>
+  const pending = orderPending(order, data.callbacks)
+  const done = data.done === undefined ? undefined : pending ? DONE_MESSAGES[data.done] : SETTLED_MESSAGES[data.done] ?? DONE_MESSAGES[data.done]
+  // The live region is everything that changes by itself; `data-settled` tells the refresh script it may stop.
+  return adminPage({ title: `Order ${order.order_id}`, section: 'orders', canLogOut: data.canLogOut, clockOffsetMs: data.clockOffsetMs }, html`<p><a href="/sandbox">← All orders</a></p>
+${pending && liveRefresh('order-live')}
+<div id="order-live" aria-live="polite"${!pending && html` data-settled="true"`}>
 <h1>Order <code>${order.order_id}</code> ${statusBadge(order.status, 'order-status')}</h1>
-${flash(data.done === undefined ? undefined : DONE_MESSAGES[data.done], data.error)}
+${flash(done, data.error)}
+<p class="muted" id="time-zone">Times are UTC. <code>finish_time</code> is in Beijing time (UTC+8), as the protocol sends it.</p>
 ${facts(data)}
 ${qr(data)}
 ${actions(order)}
 ${refunds(order)}
 ${timeline(order)}
+${callbacks(data.callbacks)}
+${requests(data.requests)}
+</div>
 <h2>Request (decrypted data, card numbers masked)</h2>
 ${jsonBlock(order.request, 'request data')}
 <h2>Answer</h2>
-${jsonBlock(order.response, 'answer data')}
-${callbacks(data.callbacks)}
-${requests(data.requests)}`)
+${jsonBlock(order.response, 'answer data')}`)
 }

@@ -1,5 +1,5 @@
 import type { RequestLogEntry } from '../../inspector/log-entry.js'
-import { html, join, type SafeHtml } from '../html.js'
+import { html, join, raw, type SafeHtml } from '../html.js'
 import { adminPage, jsonBlock, timeTag } from './layout.js'
 import { orderPagePath } from './orders-page.js'
 import { verdictBadge } from './requests-page.js'
@@ -8,8 +8,36 @@ export interface RequestPageData {
   entry: RequestLogEntry
   /** The order the request created or touched, when it is still in the store. */
   orderExists: boolean
+  /** The sandbox's origin, for the curl command. */
+  baseUrl: string
   canLogOut: boolean
+  clockOffsetMs?: number | undefined
 }
+
+/** A text as one single-quoted shell word: `'` closes the quote, adds an escaped quote, and opens it again. */
+export function shellQuote (text: string): string {
+  return `'${text.replace(/'/g, "'\\''")}'`
+}
+
+/** The call again, as a curl command a developer can paste into a terminal. */
+export function curlCommand (entry: RequestLogEntry, baseUrl: string): string | undefined {
+  if (entry.envelope === null) return undefined
+  return `curl -sS -X POST ${shellQuote(baseUrl + entry.path)} -H 'content-type: application/json' --data-binary ${shellQuote(entry.envelope)}`
+}
+
+// A constant script (`raw`): the Copy button stays hidden without JavaScript or a clipboard, where it could not work.
+const COPY_SCRIPT = raw(`<script>
+(function () {
+  var button = document.getElementById('copy-curl')
+  var source = document.getElementById('curl')
+  var status = document.getElementById('copy-status')
+  if (!button || !source || !navigator.clipboard) return
+  button.hidden = false
+  button.addEventListener('click', function () {
+    navigator.clipboard.writeText(source.textContent).then(function () { status.textContent = 'Copied.' }, function () { status.textContent = 'The browser refused to copy: select the command and copy it.' })
+  })
+})()
+</script>`)
 
 type StepResult = RequestLogEntry['steps'][number]['result']
 
@@ -89,6 +117,32 @@ ${entry.data === null ? html`<p class="muted">None: the request stopped before i
 ${warnings}`
 }
 
+function received (data: RequestPageData): SafeHtml {
+  const { entry } = data
+  const curl = curlCommand(entry, data.baseUrl)
+  const body = entry.envelope === null
+    ? html`<p class="muted" id="envelope">None: the body was not JSON (or was larger than the body limit).</p>`
+    : html`<pre id="envelope"><code>${prettyJson(entry.envelope)}</code></pre>`
+  return html`<section aria-labelledby="received-heading">
+<h2 id="received-heading">Envelope as received</h2>
+<p class="muted">The body of the call (card numbers masked), as the gateway parsed it.</p>
+${body}
+${curl !== undefined && html`<h3>Send it again</h3>
+<p><button type="button" id="copy-curl" hidden>Copy as curl</button> <span id="copy-status" role="status"></span></p>
+<pre><code id="curl">${curl}</code></pre>
+${COPY_SCRIPT}`}
+</section>`
+}
+
+/** JSON text indented for reading; a clipped or broken text as it is. */
+function prettyJson (text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2)
+  } catch {
+    return text
+  }
+}
+
 function answer (entry: RequestLogEntry): SafeHtml {
   return html`<section aria-labelledby="answer-heading">
 <h2 id="answer-heading">Answer sent</h2>
@@ -107,6 +161,7 @@ function context (data: RequestPageData): SafeHtml {
   const order = entry.order_id !== null && entry.merchant_id !== null &&
     html`<dt>Order</dt><dd>${data.orderExists ? html`<a id="order-link" href="${orderPagePath(entry.merchant_id, entry.order_id)}">${entry.order_id}</a>` : entry.order_id}</dd>`
   return html`<dl>
+<dt>Request id</dt><dd><code id="request-id">${entry.id}</code> <span class="muted">(the <code>x-sandbox-request-id</code> header of the answer)</span></dd>
 <dt>Time</dt><dd>${timeTag(entry.at)}</dd>
 <dt>Path</dt><dd><code>${entry.path}</code></dd>
 <dt>Merchant</dt><dd>${entry.merchant_id ?? '—'}</dd>
@@ -118,11 +173,12 @@ ${order}
 /** One gateway call told step by step, for someone who never read the sandbox's code (GET /sandbox/requests/:id). */
 export function renderRequestPage (data: RequestPageData): SafeHtml {
   const { entry } = data
-  return adminPage({ title: `Request ${entry.id}`, section: 'requests', canLogOut: data.canLogOut }, html`<p><a href="/sandbox/requests">← All requests</a></p>
+  return adminPage({ title: `Request ${entry.id}`, section: 'requests', canLogOut: data.canLogOut, clockOffsetMs: data.clockOffsetMs }, html`<p><a href="/sandbox/requests">← All requests</a></p>
 <h1>Request <code>${entry.id}</code></h1>
 ${context(data)}
 ${verdict(entry)}
 ${hints(entry)}
+${received(data)}
 ${steps(entry)}
 ${md5(entry)}
 ${decrypted(entry)}

@@ -2,10 +2,13 @@ import type { RequestLogEntry } from '../../inspector/log-entry.js'
 import { html, join, type SafeHtml } from '../html.js'
 import { adminPage, filterSelect, timeTag, type SelectOption } from './layout.js'
 import { liveRefresh } from './live-refresh.js'
+import { orderPagePath } from './orders-page.js'
 
 export interface RequestsFilter {
-  merchant_id?: string
-  verdict?: 'accepted' | 'rejected'
+  merchant_id?: string | undefined
+  action?: string | undefined
+  order_id?: string | undefined
+  verdict?: 'accepted' | 'rejected' | undefined
 }
 
 export interface RequestsPageData {
@@ -13,10 +16,13 @@ export interface RequestsPageData {
   /** REQUEST_LOG_SIZE: how many calls the log keeps. */
   size: number
   merchants: SelectOption[]
+  /** The gateway's actions, for the action filter. */
+  actions?: readonly string[]
   filter: RequestsFilter
   /** The next (older) page of the list, when there is one. */
   older?: string | undefined
   canLogOut: boolean
+  clockOffsetMs?: number | undefined
 }
 
 export const requestPagePath = (id: string) => `/sandbox/requests/${encodeURIComponent(id)}`
@@ -31,9 +37,11 @@ function row (e: RequestLogEntry): SafeHtml {
 <td>${timeTag(e.at)}</td>
 <td>${e.merchant_id ?? '—'}</td>
 <td>${e.action ?? '—'}</td>
+<td>${e.order_id === null ? '—' : e.merchant_id === null ? html`<code>${e.order_id}</code>` : html`<a href="${orderPagePath(e.merchant_id, e.order_id)}"><code>${e.order_id}</code></a>`}</td>
 <td>${verdictBadge(e.verdict)}</td>
 <td><code>${e.rsp_code}</code></td>
 <td>${e.failed_step ?? '—'}</td>
+<td>${e.rsp_msg}</td>
 <td><a href="${requestPagePath(e.id)}">${e.id}<span class="muted"> details</span></a></td>
 </tr>`
 }
@@ -45,7 +53,7 @@ function table (data: RequestsPageData): SafeHtml {
   }
   return html`<table>
 <caption class="muted">${data.entries.length} request${data.entries.length === 1 ? '' : 's'}, newest first</caption>
-<thead><tr><th scope="col">Time</th><th scope="col">Merchant</th><th scope="col">Action</th><th scope="col">Verdict</th><th scope="col">rsp_code</th><th scope="col">Failed step</th><th scope="col">Details</th></tr></thead>
+<thead><tr><th scope="col">Time</th><th scope="col">Merchant</th><th scope="col">Action</th><th scope="col">Order id</th><th scope="col">Verdict</th><th scope="col">rsp_code</th><th scope="col">Failed step</th><th scope="col">rsp_msg</th><th scope="col">Details</th></tr></thead>
 <tbody>
 ${join(data.entries.map(row), html`\n`)}
 </tbody>
@@ -55,12 +63,16 @@ ${join(data.entries.map(row), html`\n`)}
 /** The request inspector's list (GET /sandbox/requests). */
 export function renderRequestsPage (data: RequestsPageData): SafeHtml {
   const verdicts = [{ value: 'accepted', label: 'accepted' }, { value: 'rejected', label: 'rejected' }]
-  return adminPage({ title: 'Requests', section: 'requests', canLogOut: data.canLogOut }, html`<h1>Requests</h1>
+  const actions = (data.actions ?? []).map((a) => ({ value: a, label: a }))
+  return adminPage({ title: 'Requests', section: 'requests', canLogOut: data.canLogOut, clockOffsetMs: data.clockOffsetMs }, html`<h1>Requests</h1>
 <p>Every call to the gateway with its verdict and crypto story. The log is kept in memory only (a restart empties it)
 and holds the last ${data.size} calls (<code>REQUEST_LOG_SIZE</code>); older ones fall out first.</p>
 <form class="filters" method="get" action="/sandbox/requests" aria-label="Filter requests">
 ${filterSelect('merchant_id', 'Merchant', data.merchants, data.filter.merchant_id)}
+${filterSelect('action', 'Action', actions, data.filter.action)}
 ${filterSelect('verdict', 'Verdict', verdicts, data.filter.verdict)}
+<label>Order id
+<input type="search" name="order_id" value="${data.filter.order_id ?? ''}" maxlength="128" size="16" spellcheck="false"></label>
 <button type="submit">Filter</button> <a href="/sandbox/requests">Clear filters</a>
 </form>
 ${liveRefresh('requests')}

@@ -1,0 +1,2 @@
+/** The sandbox's icon, for every page and /docs: a small SVG card written here, so no page needs anything from outside. */
+export const FAVICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect x="1" y="5" width="30" height="22" rx="4" fill="#1d4ed8"/><rect x="1" y="10" width="30" height="4" fill="#1f2937"/><text x="16" y="25" font-family="sans-serif" font-size="11" font-weight="700" text-anchor="middle" fill="#fff">SBX</text></svg>'
