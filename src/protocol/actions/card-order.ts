@@ -4,7 +4,6 @@ import { commitOrder, draftOrder } from '../../engine/orders/create-order.js'
 import { isCompactTimestamp } from '../../platform/time.js'
 import { defineAction, type ActionDefinition } from '../action.js'
 import { Cents, HttpUrl, OneOf, OperatorId, OrderId } from '../fields.js'
-import { compile } from '../validate.js'
 import { requireEnvelopeMerchant } from './rules.js'
 
 /** The data of UnionPay SecurePay requests (PC browser and mobile), CC_PURCHASE and CC_PREAUTH alike. */
@@ -55,8 +54,8 @@ export function cardOrderAction (action: 'CC_PURCHASE' | 'CC_PREAUTH', summary: 
     summary,
     aliases: { order_id: 'orderId', biz_type: 'bizType' },
     trim: ['bizType', 'channelType', 'cc_channelType'],
-    data: compile(CardOrderDataSchema),
-    answer: compile(CardOrderAnswerSchema),
+    data: CardOrderDataSchema,
+    answer: CardOrderAnswerSchema,
     async handle (ctx, data) {
       requireEnvelopeMerchant(ctx, data.merchant_id)
       if (!isCompactTimestamp(data.txnTime)) {

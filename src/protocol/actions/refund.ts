@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox'
 import { GatewayError } from '../../domain/errors.js'
-import { unknownOrder } from '../../domain/orders/query-view.js'
-import { defineAction } from '../action.js'
-import { Cents, OrderId } from '../fields.js'
-import { compile } from '../validate.js'
+import type { Order } from '../../domain/orders/order.js'
+import { defineAction, type ActionContext } from '../action.js'
+import { Cents, ORDER_ID_SPELLINGS, OrderId } from '../fields.js'
 import { BeijingTimeField, cents, OrderStatusField } from './query-fields.js'
+import { refundNamed, requireOrder } from './rules.js'
 
 export const RefundDataSchema = Type.Object({
   order_id: Type.Optional(OrderId('The refund\'s own order id (a new one; generated when absent). Unique per merchant, like every order id')),
@@ -23,22 +23,24 @@ export const RefundAnswerSchema = Type.Object({
   finish_time: BeijingTimeField('Refund time')
 }, { $id: 'RefundAnswer', additionalProperties: false })
 
+/** The paid order `ori_order_id` names; a refund's id is refused with its order's (ids of both share a namespace). */
+function originalOrder (ctx: ActionContext, id: string): Order {
+  const refund = refundNamed(ctx, id)
+  if (refund !== undefined) throw new GatewayError('PARAM_INVALID', `ori_order_id ${id} is a refund; refund its order ${refund.order.order_id} instead`)
+  return requireOrder(ctx, 'ori_order_id', id)
+}
+
 /** REFUND 1.0: refunds a paid order in part or in full, under a refund id of its own. Sends no callback (none is documented). */
 export default defineAction({
   action: 'REFUND',
   versions: ['1.0'],
   summary: 'Refund a paid order, in part or in full',
-  aliases: { orderId: 'order_id' },
-  data: compile(RefundDataSchema),
-  answer: compile(RefundAnswerSchema),
+  ...ORDER_ID_SPELLINGS,
+  data: RefundDataSchema,
+  answer: RefundAnswerSchema,
   async handle (ctx, data) {
+    const order = originalOrder(ctx, data.ori_order_id)
     const merchantId = ctx.merchant.merchant_id
-    const order = ctx.store.orders.find(merchantId, data.ori_order_id)
-    if (order === undefined) {
-      const refund = ctx.store.orders.findRefund(merchantId, data.ori_order_id)
-      if (refund !== undefined) throw new GatewayError('PARAM_INVALID', `ori_order_id ${data.ori_order_id} is a refund; refund its order ${refund.order.order_id} instead`)
-      throw unknownOrder('ori_order_id', data.ori_order_id, merchantId)
-    }
     if (data.order_id !== undefined && ctx.store.orders.idTaken(merchantId, data.order_id)) {
       throw new GatewayError('ORDER_USED', `order_id ${data.order_id} was already used by merchant ${merchantId}; a refund needs an order id of its own`)
     }

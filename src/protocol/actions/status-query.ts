@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox'
-import { orderQueryView, refundQueryView, unknownOrder } from '../../domain/orders/query-view.js'
-import { defineAction } from '../action.js'
-import { OrderId } from '../fields.js'
-import { compile } from '../validate.js'
+import { orderQueryView, refundQueryView, type QueryView } from '../../domain/orders/query-view.js'
+import { defineAction, type ActionContext } from '../action.js'
+import { ORDER_ID_SPELLINGS, OrderId } from '../fields.js'
 import { BeijingTimeField, cents, OrderStatusField } from './query-fields.js'
+import { refundNamed, requireOrder } from './rules.js'
 
 export const StatusQueryDataSchema = Type.Object({
   order_id: OrderId('The order to query (also accepted as "orderId"): an order of any action, or a refund\'s id')
@@ -23,20 +23,21 @@ export const StatusQueryAnswerSchema = Type.Object({
   ori_order_id: Type.Optional(Type.String({ description: 'Only for a refund\'s id: the order it refunded' }))
 }, { $id: 'StatusQueryAnswer', additionalProperties: false })
 
+/** What STATUS_QUERY shows for an id: the merchant's order, or one of its refunds (they share the id namespace). */
+function queryViewOf (ctx: ActionContext, id: string): QueryView {
+  const refund = refundNamed(ctx, id)
+  return refund === undefined ? orderQueryView(requireOrder(ctx, 'order_id', id)) : refundQueryView(refund.order, refund.refund)
+}
+
 /** STATUS_QUERY 1.0: the status of any order of the merchant, or of one of its refunds (the sandbox's refund query). */
 export default defineAction({
   action: 'STATUS_QUERY',
   versions: ['1.0'],
   summary: 'Query an order (any action) or a refund by its id',
-  aliases: { orderId: 'order_id' },
-  data: compile(StatusQueryDataSchema),
-  answer: compile(StatusQueryAnswerSchema),
+  ...ORDER_ID_SPELLINGS,
+  data: StatusQueryDataSchema,
+  answer: StatusQueryAnswerSchema,
   async handle (ctx, data) {
-    const merchantId = ctx.merchant.merchant_id
-    const order = ctx.store.orders.find(merchantId, data.order_id)
-    if (order !== undefined) return { ...orderQueryView(order) }
-    const refund = ctx.store.orders.findRefund(merchantId, data.order_id)
-    if (refund !== undefined) return { ...refundQueryView(refund.order, refund.refund) }
-    throw unknownOrder('order_id', data.order_id, merchantId)
+    return { ...queryViewOf(ctx, data.order_id) }
   }
 })
