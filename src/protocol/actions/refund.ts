@@ -12,15 +12,23 @@ export const RefundDataSchema = Type.Object({
   refund_amt: Cents('Cents to refund, "100" for 1.00; partial refunds add up to at most the paid amount')
 }, { $id: 'RefundData', additionalProperties: true })
 
-/** The answer's data: truncated in the docs, so decided here (README "Queries and refunds"). */
+/**
+ * The answer's data: truncated in the docs, so decided here in the query vocabulary (§17a, §19b), both spellings
+ * where the docs use two (README "Queries and refunds" says which field is documented where).
+ */
 export const RefundAnswerSchema = Type.Object({
   order_id: Type.String({ description: 'The refund\'s id: query it with STATUS_QUERY' }),
   ori_order_id: Type.String({ description: 'The refunded order' }),
   refund_amt: cents('Cents refunded by this refund'),
+  amount: cents('Cents refunded by this refund: the amount of the refund\'s id, as STATUS_QUERY answers it'),
+  total_amount: cents('The same as amount (the docs spell an order\'s total both ways, §17a and §19b)'),
   refund_amount: cents('Cents refunded on the original order so far, this refund included'),
   order_status: OrderStatusField,
   bizpay_order_id: Type.String({ description: 'The acquirer\'s id of the refund' }),
-  finish_time: BeijingTimeField('Refund time')
+  merchant_id: Type.String({ description: 'Merchant ID' }),
+  currency: Type.String({ description: 'The merchant\'s currency (CAD, USD, CNY)' }),
+  finish_time: BeijingTimeField('Refund time'),
+  trade_time: BeijingTimeField('The same as finish_time, as the queries of §17a and §19b spell it')
 }, { $id: 'RefundAnswer', additionalProperties: false })
 
 /** The paid order `ori_order_id` names; a refund's id is refused with its order's (ids of both share a namespace). */
@@ -50,10 +58,15 @@ export default defineAction({
       order_id: refund.refund_id,
       ori_order_id: refunded.order_id,
       refund_amt: refund.amount,
+      amount: refund.amount,
+      total_amount: refund.amount,
       refund_amount: refunded.refund_amount ?? refund.amount,
       order_status: refunded.status,
       bizpay_order_id: refund.bizpay_order_id,
-      finish_time: refund.finish_time
+      merchant_id: refunded.merchant_id,
+      currency: refunded.currency,
+      finish_time: refund.finish_time,
+      trade_time: refund.finish_time
     }
   }
 })

@@ -9,17 +9,25 @@ export const StatusQueryDataSchema = Type.Object({
   order_id: OrderId('The order to query (also accepted as "orderId"): an order of any action, or a refund\'s id')
 }, { $id: 'StatusQueryData', additionalProperties: true })
 
-/** The answer's data: the docs' page is truncated here, so the fields follow the query vocabulary of §19b and real clients. */
+/**
+ * The answer's data: the docs' page is truncated here, so the fields follow the query vocabulary of PASSIVEPAY's
+ * answer (§17a) and Portico's CC_QUERYPAY (§19b), both spellings where the docs use two, and what real clients read
+ * (§4, §26): README "Queries and refunds" says which field is documented where.
+ */
 export const StatusQueryAnswerSchema = Type.Object({
   order_id: Type.String({ description: 'The order queried (or the refund\'s id)' }),
   order_status: OrderStatusField,
   bizpay_order_id: Type.String({ description: 'Order ID from the acquirer (for a refund: the refund\'s)' }),
   amount: cents('Order amount in cents (for a refund: the cents refunded)'),
+  total_amount: cents('The same as amount: PASSIVEPAY\'s answer (§17a) spells the order total "total_amount", CC_QUERYPAY\'s (§19b) "amount"'),
   tip: cents('Tip in cents'),
   merchant_id: Type.String({ description: 'Merchant ID' }),
   currency: Type.String({ description: 'The merchant\'s currency (CAD, USD, CNY)' }),
   refund_amount: Type.Optional(cents('Cents refunded so far; only once something was refunded')),
   finish_time: Type.Optional(BeijingTimeField('Payment time; only once paid (for a refund: the refund time)')),
+  trade_time: Type.Optional(BeijingTimeField('The same as finish_time, as the queries of §17a and §19b spell it; only once paid (for a refund: the refund time)')),
+  receipt_amount: Type.Optional(cents('Amount on the receipt: the amount; only once paid (not for a refund)')),
+  buyer_pay_amount: Type.Optional(cents('What the payer paid: the amount; only once paid (not for a refund)')),
   ori_order_id: Type.Optional(Type.String({ description: 'Only for a refund\'s id: the order it refunded' }))
 }, { $id: 'StatusQueryAnswer', additionalProperties: false })
 
