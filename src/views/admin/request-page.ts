@@ -107,6 +107,7 @@ function context (data: RequestPageData): SafeHtml {
   const order = entry.order_id !== null && entry.merchant_id !== null &&
     html`<dt>Order</dt><dd>${data.orderExists ? html`<a id="order-link" href="${orderPagePath(entry.merchant_id, entry.order_id)}">${entry.order_id}</a>` : entry.order_id}</dd>`
   return html`<dl>
+<dt>Request id</dt><dd><code id="request-id">${entry.id}</code> <span class="muted">(the <code>x-sandbox-request-id</code> header of the answer)</span></dd>
 <dt>Time</dt><dd>${timeTag(entry.at)}</dd>
 <dt>Path</dt><dd><code>${entry.path}</code></dd>
 <dt>Merchant</dt><dd>${entry.merchant_id ?? '—'}</dd>
