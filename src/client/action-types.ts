@@ -77,6 +77,8 @@ export type GatewayResult<T extends DataObject = DataObject> =
 export interface CallbackData {
   finish_time: string
   order_id: string
+  /** The order's status after the event (apidocs' callback): `success`, `authorised` (a pre-authorisation) or `fail`. */
+  order_status: string
   amount: string
   tip: string
   bizpay_order_id: string

@@ -21,6 +21,8 @@
  * `config.refusedPage`; the handler still picks the status.
  */
 
+import { maskCardNumbers } from './card-numbers.js'
+
 /** Appendix B, verbatim (typos and trailing periods included: clients compare these strings). */
 export const GATEWAY_CODES = {
   SUCCESS: 'success',
@@ -43,7 +45,10 @@ export type GatewayCode = keyof typeof GATEWAY_CODES
 export function gatewayMessage (code: GatewayCode, detail?: string): string {
   const base = GATEWAY_CODES[code]
   if (detail === undefined || detail === '') return base
-  return base.endsWith('.') ? `${base} ${detail}` : `${base}: ${detail}`
+  // Every rsp_msg is built here, and a detail may quote a value the client sent: a card number never goes back out
+  // (nor into logs) in full, whichever field it came in.
+  const said = maskCardNumbers(detail)
+  return base.endsWith('.') ? `${base} ${said}` : `${base}: ${said}`
 }
 
 /** A processV2 failure: answered as HTTP 200 `{rsp_code, rsp_msg}` (or `httpStatus` where set, e.g. 413). */

@@ -7,6 +7,8 @@ export interface RequestLogFilter {
   action?: string
   verdict?: 'accepted' | 'rejected'
   order_id?: string
+  /** The entry with this id (`req_12`): what an answer's `x-sandbox-request-id` header names. */
+  request_id?: string
   /** At most this many entries, newest first. */
   limit?: number
   /** Entries older than this one: the `next` of the previous page. */
@@ -22,10 +24,21 @@ export interface RequestLogPage {
 /** Pages hold 100 entries unless asked otherwise, 1,000 at most. */
 export const REQUEST_PAGE = { default: 100, max: 1000 }
 
+/** What recording one call gave: its id, and whether the log kept it (`error` when its entry could not be built). */
+export interface Recorded {
+  id: string
+  kept: boolean
+  error?: unknown
+}
+
 /** The request inspector's memory: the last `size` gateway calls, newest first. */
 export interface RequestLog {
-  /** Keeps the exchange; its entry is built when first read. Undefined when the log keeps none. */
-  record(exchange: GatewayExchange): PendingEntry | undefined
+  /**
+   * Gives the call the next id (`req_N`) and keeps the exchange under it; the entry is built when first read. Ids
+   * count on when the log keeps nothing (REQUEST_LOG_SIZE=0), so every answer can name its call. Never throws: the
+   * inspector is a diagnostic aid, and its failure must not change what the merchant receives.
+   */
+  record(exchange: GatewayExchange): Recorded
   list(filter?: RequestLogFilter): RequestLogEntry[]
   /** Newest first, a page at a time (GET /sandbox/api/requests, the admin UI's list). */
   page(filter?: RequestLogFilter): RequestLogPage
@@ -57,13 +70,20 @@ export function createRequestLog (size: number, merchants: MerchantDirectory): R
     (filter.merchant_id === undefined || e.merchantId === filter.merchant_id) &&
     (filter.action === undefined || e.action === filter.action) &&
     (filter.verdict === undefined || e.verdict === filter.verdict) &&
-    (filter.order_id === undefined || e.orderId === filter.order_id)
+    (filter.order_id === undefined || e.orderId === filter.order_id) &&
+    (filter.request_id === undefined || e.id === filter.request_id)
   return {
     size,
     record (exchange) {
-      if (size === 0) return undefined
       sequence += 1
-      const pending = recordEntry(`req_${sequence}`, exchange, merchants)
+      const id = `req_${sequence}`
+      if (size === 0) return { id, kept: false }
+      let pending: PendingEntry
+      try {
+        pending = recordEntry(id, exchange, merchants)
+      } catch (error) {
+        return { id, kept: false, error }
+      }
       if (count < size) {
         ring[(start + count) % size] = pending
         count += 1
@@ -71,7 +91,7 @@ export function createRequestLog (size: number, merchants: MerchantDirectory): R
         ring[start] = pending
         start = (start + 1) % size
       }
-      return pending
+      return { id, kept: true }
     },
     list (filter = {}) {
       const found: RequestLogEntry[] = []

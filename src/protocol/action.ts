@@ -8,7 +8,7 @@ import type { Payments } from '../engine/orders/payments.js'
 import type { OutcomesFile } from '../domain/outcomes.js'
 import type { RatesFile } from '../domain/rates.js'
 import type { Store } from '../store/index.js'
-import type { Validator } from './validate.js'
+import { compile, type Validator } from './validate.js'
 
 /** The injected services an action handler may use. */
 export interface ActionServices {
@@ -50,11 +50,8 @@ export class CodedAnswer<T extends DataObject = DataObject> {
 /** The data object an action answers: its answer schema's type, sealed by the gateway as any data object. */
 export type AnswerOf<A extends TSchema> = Static<A> & DataObject
 
-/**
- * One processV2 action: its versions, the schemas of its decrypted data and of its answer's data, and what it does.
- * Both schemas carry an `$id`: the OpenAPI document (/docs/json) lists them as components.
- */
-export interface ActionDefinition<S extends TSchema = TSchema, A extends TSchema = TSchema> {
+/** What an action file declares: its versions, the schemas of its decrypted data and of its answer's data, and what it does. */
+export interface ActionSpec<S extends TSchema = TSchema, A extends TSchema = TSchema> {
   action: string
   versions: readonly string[]
   summary: string
@@ -62,14 +59,28 @@ export interface ActionDefinition<S extends TSchema = TSchema, A extends TSchema
   aliases?: Readonly<Record<string, string>>
   /** Fields whose values are trimmed before validation (the docs print `" securePay"`). */
   trim?: readonly string[]
-  data: Validator<S>
-  /** The answer's data object (decrypted), as `handle` returns it (on SUCCESS, or inside a {@link CodedAnswer}). */
-  answer: Validator<A>
+  /** The decrypted data; carries an `$id` (the OpenAPI document, /docs/json, lists it as a component). */
+  data: S
+  /**
+   * A validator of the action's own for `data`, where the compiled schema alone would explain a failure badly: a
+   * union of shapes told apart by one field (CC_PURCHASE's channels) is judged against the shape that field names.
+   */
+  validateData?: Validator<S>
+  /** The answer's data object (decrypted), as `handle` returns it (on SUCCESS, or inside a {@link CodedAnswer}); carries an `$id`. */
+  answer: A
   /** Runs the action; returns the answer's data object, which the gateway seals and answers SUCCESS (or the code of a {@link CodedAnswer}). */
   handle(ctx: ActionContext, data: Static<S>): Promise<AnswerOf<A> | CodedAnswer<AnswerOf<A>>>
 }
 
-/** Keeps a definition's data and answer types while storing it in a list of mixed actions. */
-export function defineAction<S extends TSchema, A extends TSchema> (definition: ActionDefinition<S, A>): ActionDefinition {
+/** One processV2 action as the gateway runs it: its spec with both schemas compiled. */
+export interface ActionDefinition<S extends TSchema = TSchema, A extends TSchema = TSchema> extends Omit<ActionSpec<S, A>, 'data' | 'answer' | 'validateData'> {
+  data: Validator<S>
+  answer: Validator<A>
+}
+
+/** Compiles an action's schemas, keeping its data and answer types while it sits in a list of mixed actions. */
+export function defineAction<S extends TSchema, A extends TSchema> (spec: ActionSpec<S, A>): ActionDefinition {
+  const { validateData, ...rest } = spec
+  const definition: ActionDefinition<S, A> = { ...rest, data: validateData ?? compile(spec.data), answer: compile(spec.answer) }
   return definition as unknown as ActionDefinition
 }

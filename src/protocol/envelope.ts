@@ -22,3 +22,10 @@ export const ResponseEnvelopeSchema = Type.Object({
 }, { $id: 'ResponseEnvelope' })
 
 export type ResponseEnvelope = Static<typeof ResponseEnvelopeSchema>
+
+/**
+ * Headers on every gateway answer, rejections included (never in the sealed JSON, whose md5 clients check): the
+ * request log's id of the call, and the admin UI page that tells its story (only while the log keeps entries).
+ */
+export const REQUEST_ID_HEADER = 'x-sandbox-request-id'
+export const INSPECTOR_HEADER = 'x-sandbox-inspector'

@@ -2,6 +2,9 @@ import { Type } from '@sinclair/typebox'
 
 /** Field schemas shared by the actions, each with the words a rejection uses. */
 
+/** The order id as the card pages spell it, `orderId`, read as `order_id` (STATUS_QUERY, REFUND, PREPAY_QUERY; reference §24 item 2). */
+export const ORDER_ID_SPELLINGS = { aliases: { orderId: 'order_id' } } as const
+
 export const Cents = (description: string) => Type.String({
   pattern: '^(?!0+$)[0-9]{1,12}$',
   errorMessage: 'must be a whole number of cents greater than 0, as a string of digits ("100" for 1.00)',

@@ -8,7 +8,7 @@ import { faultNote } from '../engine/faults/notes.js'
 import type { FaultRegistry } from '../engine/faults/registry.js'
 import { spoilAnswer, statusBody } from '../engine/faults/spoil-answer.js'
 import type { RequestLog } from '../inspector/request-log.js'
-import { RequestEnvelopeSchema, ResponseEnvelopeSchema, type ResponseEnvelope } from '../protocol/envelope.js'
+import { INSPECTOR_HEADER, REQUEST_ID_HEADER, RequestEnvelopeSchema, ResponseEnvelopeSchema, type ResponseEnvelope } from '../protocol/envelope.js'
 import { processEnvelope, type GatewayDeps, type GatewayTrace } from '../protocol/gateway.js'
 import { gatewayOperationDocs } from '../protocol/openapi.js'
 import type { BaseUrlOf } from './deps.js'
@@ -79,13 +79,11 @@ export function registerProcessRoutes (app: FastifyInstance, deps: ProcessDeps, 
   // Delayed answers go out at once on close: server.close() would otherwise wait for them (up to 2 minutes).
   app.addHook('preClose', async () => late.release())
 
-  function record (request: FastifyRequest, path: string, httpStatus: number, reply: Record<string, unknown>): void {
-    try {
-      deps.requestLog.record({ path, httpStatus, at: new Date(deps.clock.now()).toISOString(), body: request.body, trace: traces.get(request), reply })
-    } catch (err) {
-      // The inspector is a diagnostic aid: its failure must never change what the merchant receives.
-      request.log.error({ err }, 'request log entry failed')
-    }
+  /** Logs the call; returns its id and, when the log kept it, the inspector page that explains it. */
+  function record (request: FastifyRequest, path: string, httpStatus: number, reply: Record<string, unknown>): { id: string, inspector?: string } {
+    const recorded = deps.requestLog.record({ path, httpStatus, at: new Date(deps.clock.now()).toISOString(), body: request.body, trace: traces.get(request), reply })
+    if (recorded.error !== undefined) request.log.error({ err: recorded.error, request_id: recorded.id }, 'request log entry failed')
+    return recorded.kept ? { id: recorded.id, inspector: `${baseUrlOf(request)}/sandbox/requests/${recorded.id}` } : { id: recorded.id }
   }
 
   /** Closes the connection without an answer; `process` first runs the request (the order exists). */
@@ -135,7 +133,8 @@ export function registerProcessRoutes (app: FastifyInstance, deps: ProcessDeps, 
       },
       // The gateway validates the envelope itself (see processEnvelope) so every rejection is an Appendix B answer.
       validatorCompiler: () => () => true,
-      // Every answer, success or rejection (including those of the error handler), goes to the request log.
+      // Every answer, success or rejection (including those of the error handler), goes to the request log, and
+      // carries the id of its entry (and the inspector's URL) in headers: a rejection links to what explains it.
       onSend: async (request, reply, payload) => {
         const fault = faultOf.get(request)
         const sent = answered.get(request)
@@ -144,7 +143,9 @@ export function registerProcessRoutes (app: FastifyInstance, deps: ProcessDeps, 
         if (fault?.effect.type === 'corrupt' && typeof logged.data !== 'string') {
           traces.get(request)?.warnings.push('the answer was a rejection with no sealed data to corrupt: it was sent as it was')
         }
-        record(request, url, fault?.effect.type === 'status' ? fault.effect.status : reply.statusCode, logged)
+        const { id, inspector } = record(request, url, fault?.effect.type === 'status' ? fault.effect.status : reply.statusCode, logged)
+        reply.header(REQUEST_ID_HEADER, id)
+        if (inspector !== undefined) reply.header(INSPECTOR_HEADER, inspector)
         return fault === undefined ? payload : alterAnswer(request, reply, fault, payload)
       },
       handler: async (request, reply) => {

@@ -10,6 +10,7 @@ const ListQuery = Type.Object({
   merchant_id: Type.Optional(Type.String()),
   action: Type.Optional(Type.String()),
   order_id: Type.Optional(Type.String()),
+  request_id: Type.Optional(Type.String({ description: 'only the entry with this id: the `x-sandbox-request-id` header of a gateway answer (e.g. "req_12")' })),
   verdict: Type.Optional(Type.Union([Type.Literal('accepted'), Type.Literal('rejected')])),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: REQUEST_PAGE.max, description: `entries per page (default ${REQUEST_PAGE.default}, at most ${REQUEST_PAGE.max})` })),
   cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'the `next` of the previous page' }))

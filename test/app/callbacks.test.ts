@@ -33,6 +33,7 @@ t.test('paying through the control API sends a signed payment callback with the 
   t.same(inner, {
     finish_time: '20260115120000',
     order_id: orderId,
+    order_status: 'success',
     amount: '100',
     tip: '30',
     bizpay_order_id: inner.bizpay_order_id,
@@ -66,7 +67,9 @@ t.test('paying a paid order is ORDER_PAID; fail sends a FAIL callback; expire se
   t.equal(receiver.received.length, 2, 'one for the payment, one for the decline, none for the expiry')
   const fail = receiver.received.find((r) => r.body.rsp_code === 'FAIL')!
   t.equal(fail.body.rsp_msg, 'failure.')
-  t.equal(open({ data: fail.body.data!, md5: fail.body.md5! }, MERCHANT.sign_key).order_id, 'F1')
+  const failInner = open({ data: fail.body.data!, md5: fail.body.md5! }, MERCHANT.sign_key)
+  t.equal(failInner.order_id, 'F1')
+  t.equal(failInner.order_status, 'fail', 'a decline says so in order_status too')
   t.equal((await app.inject({ method: 'POST', url: '/sandbox/api/orders/NOPE/pay' })).statusCode, 404)
 })
 
@@ -207,6 +210,7 @@ t.test('the UnionPay page\'s Pay fires the backUrl callback', async (t) => {
   const inner = open({ data: receiver.received[0]!.body.data!, md5: receiver.received[0]!.body.md5! }, MERCHANT.sign_key)
   t.equal(inner.order_id, 'CARD0001')
   t.equal(inner.amount, '2500')
+  t.equal(inner.order_status, 'authorised', 'a pre-authorisation\'s callback says authorised (apidocs: "authorised/captured")')
   t.equal((await view(app, 'CARD0001')).status, 'authorised')
 })
 

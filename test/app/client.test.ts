@@ -50,6 +50,7 @@ t.test('a full round trip through the helpers: order, query, pay, callback, quer
   t.same(verifyCallback(callback, MERCHANT.sign_key), {
     finish_time: '20260115120000',
     order_id: 'CLIENT1',
+    order_status: 'success',
     amount: '1000',
     tip: '0',
     bizpay_order_id: created.data.bizpay_order_id,

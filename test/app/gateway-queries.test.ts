@@ -13,10 +13,11 @@ t.test('STATUS_QUERY follows an order from init to success, with finish_time onc
     order_status: 'init',
     bizpay_order_id: before.data!.bizpay_order_id,
     amount: '100',
+    total_amount: '100',
     tip: '15',
     merchant_id: MERCHANT.merchant_id,
     currency: 'CAD'
-  }, 'no finish_time nor refund_amount before payment')
+  }, 'no finish_time nor refund_amount before payment; total_amount spells amount as PASSIVEPAY does')
   t.match(before.data!.bizpay_order_id, /^WX\d{16}$/)
 
   clock.set(T0 + 90_000)
@@ -25,6 +26,8 @@ t.test('STATUS_QUERY follows an order from init to success, with finish_time onc
   t.equal(after.data!.order_status, 'success')
   t.equal(after.data!.finish_time, '20260115120130', 'Beijing time of the payment')
   t.equal(after.data!.refund_amount, undefined)
+  t.same([after.data!.total_amount, after.data!.trade_time, after.data!.receipt_amount, after.data!.buyer_pay_amount],
+    ['100', '20260115120130', '100', '100'], 'once paid: both spellings of the amount and of the time, and what was received')
   t.equal(after.schemaProblem, undefined)
 })
 

@@ -22,10 +22,15 @@ t.test('lifecycle: create → query → pay → query → partial refund → que
     order_id: 'LIFE1-R1',
     ori_order_id: 'LIFE1',
     refund_amt: '300',
+    amount: '300',
+    total_amount: '300',
     refund_amount: '300',
     order_status: 'partial_refunded',
     bizpay_order_id: partial.data!.bizpay_order_id,
-    finish_time: '20260115120100'
+    merchant_id: MERCHANT.merchant_id,
+    currency: 'CAD',
+    finish_time: '20260115120100',
+    trade_time: '20260115120100'
   })
   t.match(partial.data!.bizpay_order_id, /^WX\d{16}$/)
   const afterPartial = await statusQuery(app, 'LIFE1')
@@ -50,11 +55,13 @@ t.test('lifecycle: create → query → pay → query → partial refund → que
     order_status: 'refunded',
     bizpay_order_id: partial.data!.bizpay_order_id,
     amount: '300',
+    total_amount: '300',
     tip: '0',
     merchant_id: MERCHANT.merchant_id,
     currency: 'CAD',
     refund_amount: '300',
     finish_time: '20260115120100',
+    trade_time: '20260115120100',
     ori_order_id: 'LIFE1'
   })
   t.equal(refundView.schemaProblem, undefined)

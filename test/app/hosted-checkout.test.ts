@@ -125,6 +125,7 @@ t.test('paying with a method pays the order, sends the callback and returns the 
   t.same(open({ data: body.data!, md5: body.md5! }, MERCHANT.sign_key), {
     finish_time: '20260115120000',
     order_id: ORDER,
+    order_status: 'success',
     amount: '1250',
     tip: '0',
     bizpay_order_id: order.bizpay_order_id,

@@ -6,6 +6,7 @@ import { GATEWAY_CODES, type GatewayCode } from '../../src/domain/errors.js'
 import type { Merchant } from '../../src/domain/fixtures.js'
 import { ACTIONS } from '../../src/protocol/registry.js'
 import { activePayData, build, cardData, h5PayData, mappPayData, MERCHANT, OTHER_MERCHANT, passivePayData, prepayInitData } from '../helpers/build.js'
+import { panArbitrary } from '../helpers/card-numbers.js'
 
 // Thousands of generated malformed requests at the real gateway (memory store): every answer must be an
 // Appendix B envelope, never an HTTP 5xx, never SYSTEM_ERROR (the sandbox's "I did not expect this"). The runs are
@@ -41,6 +42,8 @@ function checkAnswer (res: { statusCode: number, body: string, headers: Record<s
   }
   if (res.statusCode === 413 && code !== 'PARAM_ERROR') throw new Error(`HTTP 413 with ${code}, expected PARAM_ERROR`)
   if ((answer.data === undefined) !== (answer.md5 === undefined)) throw new Error('data without md5, or md5 without data')
+  const id = res.headers['x-sandbox-request-id']
+  if (typeof id !== 'string' || !/^req_\d+$/.test(id)) throw new Error(`x-sandbox-request-id ${JSON.stringify(id)} does not name a request log entry`)
   tally.codes.set(code, (tally.codes.get(code) ?? 0) + 1)
 }
 
@@ -185,6 +188,32 @@ t.test('correctly sealed data of every action with fields dropped, changed and a
   await stillServes(t, app, tally)
   t.ok((tally.codes.get('SUCCESS') ?? 0) > 0, `some reach an action and succeed (${tally.codes.get('SUCCESS') ?? 0})`)
   t.ok((tally.codes.get('PARAM_INVALID') ?? 0) > 0, 'some are refused for a field')
+})
+
+t.test('a card number in any field of any action never comes back unmasked in rsp_msg', async (t) => {
+  const { app, tally } = await fuzzSandbox(t)
+  const fieldNames = [...new Set(ACTIONS.flatMap((a) => Object.keys((a.data.schema as { properties?: object }).properties ?? {})))]
+  const request = fc.record({
+    definition: fc.constantFrom(...ACTIONS),
+    field: fc.constantFrom(...fieldNames, 'orderId', 'bizType', 'remarks', 'card_no'),
+    pan: panArbitrary,
+    around: fc.constantFrom(['', ''], ['card ', ''], ['', ' please'], ['no=', ';'], ['(', ')'])
+  })
+  let n = 0
+  let quoted = 0
+  const runs = 1500
+  await fc.assert(fc.asyncProperty(path, request, async (url, r) => {
+    n++
+    const data: DataObject = { ...TEMPLATES[r.definition.action]!(n), [r.field]: r.around[0] + r.pan.written + r.around[1] }
+    const res = await app.inject({ method: 'POST', url, payload: { action: r.definition.action, version: r.definition.versions[0], merchant_id: MERCHANT.merchant_id, ...seal(data, MERCHANT.sign_key) } })
+    checkAnswer(res, tally)
+    const message = String(res.json().rsp_msg)
+    if (message.includes(r.pan.written) || message.includes(r.pan.digits)) throw new Error(`rsp_msg shows the card number: ${message}`)
+    if (message.includes(`*${r.pan.digits.slice(-4)}`)) quoted++
+  }), { numRuns: runs })
+  t.equal(tally.calls, runs)
+  await stillServes(t, app, tally)
+  t.ok(quoted > runs / 10, `many rejections quoted the number, masked (${quoted})`)
 })
 
 const CONTENT_TYPES = [

@@ -7,14 +7,16 @@ import type { Delivery } from './delivery.js'
 
 /**
  * The callback body both seeds document: outer `{rsp_code, rsp_msg, merchant_id, data, md5}`, inner
- * `{finish_time, order_id, amount, tip, bizpay_order_id, merchant_id}` sealed with the merchant's key.
- * A declined payment sends the same fields with `rsp_code` FAIL and the time of the decline. Orders with a
- * `sale_num` add it; hosted checkout orders (PREPAY_INIT) add `prepay_order_id`.
+ * `{finish_time, order_id, amount, tip, bizpay_order_id, merchant_id}` sealed with the merchant's key, plus
+ * `order_status` (the apidocs callback, reference §22): the order's status as the event left it (`success`,
+ * `authorised` for a pre-authorisation, `fail`). A declined payment sends the same fields with `rsp_code` FAIL and
+ * the time of the decline. Orders with a `sale_num` add it; hosted checkout orders (PREPAY_INIT) add `prepay_order_id`.
  */
 export function callbackBody (order: Order, merchant: Merchant, kind: Delivery['kind'], now: number): Record<string, string> {
   const inner: Record<string, string> = {
     finish_time: order.finish_time ?? beijingTime(now),
     order_id: order.order_id,
+    order_status: order.status,
     amount: order.amount,
     tip: order.tip,
     bizpay_order_id: order.bizpay_order_id,

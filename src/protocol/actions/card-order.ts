@@ -92,8 +92,9 @@ export function cardOrderAction (action: 'CC_PURCHASE' | 'CC_PREAUTH', summary: 
     summary,
     aliases: { order_id: 'orderId', biz_type: 'bizType' },
     trim: ['bizType', 'channelType', 'cc_channelType', 'termId', 'currency'],
-    data: cardOrderValidator(),
-    answer: compile(CardOrderAnswerSchema),
+    data: CardOrderDataSchema,
+    validateData: cardOrderValidator(),
+    answer: CardOrderAnswerSchema,
     async handle (ctx, data) {
       requireEnvelopeMerchant(ctx, data.merchant_id)
       if (!isCompactTimestamp(data.txnTime)) {

@@ -4,7 +4,6 @@ import { isPaidStatus } from '../../domain/orders/lifecycle.js'
 import { orderQueryView, unknownOrder } from '../../domain/orders/query-view.js'
 import { defineAction } from '../action.js'
 import { OrderId } from '../fields.js'
-import { compile } from '../validate.js'
 import { BeijingTimeField, cents, OrderStatusField } from './query-fields.js'
 import { requireEnvelopeMerchant } from './rules.js'
 
@@ -45,8 +44,8 @@ export default defineAction({
   versions: ['2.0'],
   summary: 'Query a card order (CC_PURCHASE, CC_PREAUTH)',
   aliases: { order_id: 'orderId', biz_type: 'bizType' },
-  data: compile(CcQueryPayDataSchema),
-  answer: compile(CcQueryPayAnswerSchema),
+  data: CcQueryPayDataSchema,
+  answer: CcQueryPayAnswerSchema,
   async handle (ctx, data) {
     const merchantId = ctx.merchant.merchant_id
     requireEnvelopeMerchant(ctx, data.merchant_id)

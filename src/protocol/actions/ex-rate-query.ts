@@ -2,7 +2,6 @@ import { Type } from '@sinclair/typebox'
 import { GatewayError } from '../../domain/errors.js'
 import { scaleRate } from '../../domain/rates.js'
 import { defineAction } from '../action.js'
-import { compile } from '../validate.js'
 
 export const ExRateQueryDataSchema = Type.Object({
   fee_type: Type.String({
@@ -23,8 +22,8 @@ export default defineAction({
   versions: ['1.0'],
   summary: 'Exchange rate of a currency to CNY (fixtures/rates.json)',
   trim: ['fee_type'],
-  data: compile(ExRateQueryDataSchema),
-  answer: compile(ExRateQueryAnswerSchema),
+  data: ExRateQueryDataSchema,
+  answer: ExRateQueryAnswerSchema,
   async handle (ctx, data) {
     const rate = ctx.rates.rates[data.fee_type]
     if (rate === undefined) {

@@ -4,7 +4,6 @@ import { payerPagePath } from '../../domain/orders/order.js'
 import { GatewayError } from '../../domain/errors.js'
 import { defineAction } from '../action.js'
 import { OneOf } from '../fields.js'
-import { compile } from '../validate.js'
 import { requireEnvelopeMerchant, requireMerchantCurrency } from './rules.js'
 import { prepayId, WALLET_ALIASES, walletAnswerFields, walletFields } from './wallet-order.js'
 
@@ -50,8 +49,8 @@ export default defineAction({
   summary: 'Create a WeChat Pay order for a mobile browser (MWEB link)',
   aliases: WALLET_ALIASES,
   trim: ['biz_type', 'submit_type', 'currency_type'],
-  data: compile(H5PayDataSchema),
-  answer: compile(H5PayAnswerSchema),
+  data: H5PayDataSchema,
+  answer: H5PayAnswerSchema,
   async handle (ctx, data) {
     requireEnvelopeMerchant(ctx, data.merchant_id)
     requireMerchantCurrency(ctx, data.currency_type)

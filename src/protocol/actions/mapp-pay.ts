@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto'
 import { Type, type Static } from '@sinclair/typebox'
 import { commitOrder, draftOrder, requestedOrder } from '../../engine/orders/create-order.js'
 import { defineAction, type ActionContext } from '../action.js'
-import { compile } from '../validate.js'
 import { prepayId, WALLET_SPELLINGS, walletAnswerFields, walletFields } from './wallet-order.js'
 
 /** The data of MAPPPAY (reference §11; the union of its two archived tables, in their order). */
@@ -56,13 +55,20 @@ function wechatMd5Sign (fields: Record<string, string>, key: string): string {
   return createHash('md5').update(text, 'utf8').digest('hex').toUpperCase()
 }
 
+/** What a Mini-Program order keeps: the app, the payer and WeChat's prepay id (the admin UI shows them). */
+type MiniProgramDetails = {
+  app_id: string
+  open_id: string
+  prepay_id: string
+}
+
 /** The `wx.requestPayment` parameters of a Mini-Program payment, signed as WeChat signs them. */
-function payInfoOf (ctx: ActionContext, appId: string, prepay: string): PayInfo {
+function payInfoOf (ctx: ActionContext, details: MiniProgramDetails): PayInfo {
   const fields = {
-    appId,
+    appId: details.app_id,
     timeStamp: String(Math.floor(ctx.clock.now() / 1000)),
     nonceStr: ctx.ids.pageToken(),
-    package: `prepay_id=${prepay}`,
+    package: `prepay_id=${details.prepay_id}`,
     signType: 'MD5' as const
   }
   return {
@@ -85,21 +91,21 @@ export default defineAction({
   versions: ['1.1', '1.0'],
   summary: 'Create a WeChat Pay order for a Mini-Program (wx.requestPayment parameters)',
   ...WALLET_SPELLINGS,
-  data: compile(MappPayDataSchema),
-  answer: compile(MappPayAnswerSchema),
+  data: MappPayDataSchema,
+  answer: MappPayAnswerSchema,
   async handle (ctx, data) {
-    const prepay = prepayId(ctx)
+    const details: MiniProgramDetails = { app_id: data.app_id, open_id: data.open_id, prepay_id: prepayId(ctx) }
     const order = draftOrder(ctx, {
       ...requestedOrder(data),
       method: 'WECHATPAY',
       notify_url: data.call_back_url,
       payer_page: 'scan',
       sale_num: data.sale_num,
-      details: { app_id: data.app_id, open_id: data.open_id, prepay_id: prepay },
+      details,
       request: data
     })
     const answer: Static<typeof MappPayAnswerSchema> = {
-      payInfo: payInfoOf(ctx, data.app_id, prepay),
+      payInfo: payInfoOf(ctx, details),
       merchant_id: order.merchant_id,
       order_id: order.order_id,
       amount: order.amount,

@@ -6,7 +6,6 @@ import type { Order, PayMethod } from '../../domain/orders/order.js'
 import { authCodeOutcomeFor, DEFAULT_CONFIRM_AFTER, type AuthCodeOutcome } from '../../domain/outcomes.js'
 import { CodedAnswer, defineAction, type ActionContext } from '../action.js'
 import { HttpUrl, OneOf } from '../fields.js'
-import { compile } from '../validate.js'
 import { WALLET_SPELLINGS, walletAnswerFields, walletFields } from './wallet-order.js'
 
 type Wallet = Extract<PayMethod, 'WECHATPAY' | 'ALIPAY' | 'UNIONPAY'>
@@ -153,8 +152,8 @@ export default defineAction({
   versions: ['1.0'],
   summary: 'Pay in store with the payer\'s wallet payment code (the merchant scans it)',
   ...WALLET_SPELLINGS,
-  data: compile(PassivePayDataSchema),
-  answer: compile(PassivePayAnswerSchema),
+  data: PassivePayDataSchema,
+  answer: PassivePayAnswerSchema,
   async handle (ctx, data) {
     const level1 = inStoreLevel1(ctx)
     requireWalletCode(data.biz_type, data.auth_code)

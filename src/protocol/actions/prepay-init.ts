@@ -5,7 +5,6 @@ import { commitOrder, draftOrder } from '../../engine/orders/create-order.js'
 import { beijingTime } from '../../platform/time.js'
 import { defineAction, type ActionContext } from '../action.js'
 import { Cents, HttpUrl, OneOf, OperatorId, OrderId } from '../fields.js'
-import { compile } from '../validate.js'
 import { BeijingTimeField, cents } from './query-fields.js'
 import { requireEnvelopeMerchant, requireMerchantCurrency } from './rules.js'
 
@@ -97,8 +96,8 @@ export default defineAction({
   summary: 'Create a hosted checkout order (the payer chooses the method on the checkout page)',
   aliases: { bizType: 'biz_type' },
   trim: ['biz_type', 'currency_type'],
-  data: compile(PrepayInitDataSchema),
-  answer: compile(PrepayInitAnswerSchema),
+  data: PrepayInitDataSchema,
+  answer: PrepayInitAnswerSchema,
   async handle (ctx, data) {
     const seconds = checkRequest(ctx, data)
     const now = ctx.clock.now()

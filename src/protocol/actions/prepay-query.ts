@@ -4,8 +4,7 @@ import type { Merchant } from '../../domain/fixtures.js'
 import { isPaidStatus } from '../../domain/orders/lifecycle.js'
 import type { Order, OrderStatus } from '../../domain/orders/order.js'
 import { defineAction } from '../action.js'
-import { OrderId } from '../fields.js'
-import { compile } from '../validate.js'
+import { ORDER_ID_SPELLINGS, OrderId } from '../fields.js'
 import { requireEnvelopeMerchant } from './rules.js'
 import { BeijingTimeField, cents, OrderStatusField } from './query-fields.js'
 
@@ -114,9 +113,9 @@ export default defineAction({
   action: 'PREPAY_QUERY',
   versions: ['2.0'],
   summary: 'Query a hosted checkout order (PREPAY_INIT)',
-  aliases: { orderId: 'order_id' },
-  data: compile(PrepayQueryDataSchema),
-  answer: compile(PrepayQueryAnswerSchema),
+  ...ORDER_ID_SPELLINGS,
+  data: PrepayQueryDataSchema,
+  answer: PrepayQueryAnswerSchema,
   async handle (ctx, data) {
     requireEnvelopeMerchant(ctx, data.merchant_id)
     const merchantId = ctx.merchant.merchant_id

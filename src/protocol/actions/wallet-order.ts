@@ -8,7 +8,7 @@ import { Cents, HttpUrl, OneOf, OperatorId, OptionalCents, OrderId } from '../fi
 /** The names the wallet pages spell two ways (reference §24 items 1, 2 and 4). */
 export const WALLET_ALIASES = { Tip: 'tip', bizType: 'biz_type', orderId: 'order_id' } as const
 
-/** How the wallet actions that take no other spaced values read their fields (MAPPPAY, PASSIVEPAY). */
+/** How the wallet actions that take no other spaced values read their fields (ACTIVEPAY, MAPPPAY, PASSIVEPAY). */
 export const WALLET_SPELLINGS = { aliases: WALLET_ALIASES, trim: ['biz_type'] } as const
 
 /** Request fields the three wallet actions share, each with its description. */
