@@ -9,3 +9,4 @@ export { GATEWAY_CODES, GatewayError, type GatewayCode } from './domain/errors.j
 export type { Order, OrderStatus } from './domain/orders/order.js'
 // Hints about decrypted data need the actions' schemas, so they live here rather than in the pure ./crypto export.
 export { hintsForData, type DataHintOptions } from './protocol/data-hints.js'
+export type { UnsimulatedFlow } from './protocol/unsimulated.js'

@@ -1,6 +1,6 @@
 import { diagnose, numberHints, openDetailed, type Hint } from '../crypto/index.js'
 import type { MerchantDirectory } from '../engine/merchants.js'
-import { isCardField, maskCardsInText, maskRequest } from '../domain/orders/order.js'
+import { cardNumbersIn, isCardField, isMaskedCardField, maskCardsInText, maskRequest } from '../domain/orders/order.js'
 import { dataHints } from '../protocol/data-hints.js'
 import type { GatewayTrace } from '../protocol/gateway.js'
 import { findAction } from '../protocol/registry.js'
@@ -62,7 +62,10 @@ function cardValues (...objects: Array<Record<string, unknown> | undefined>): st
   const values = new Set<string>()
   for (const object of objects) {
     for (const [key, value] of Object.entries(object ?? {})) {
-      if (isCardField(key) && (typeof value === 'string' || typeof value === 'number')) values.add(String(value))
+      if (typeof value !== 'string' && typeof value !== 'number') continue
+      if (isCardField(key)) values.add(String(value))
+      // A whole card number sent as the masked number (cc_maskednum): only its card-number run, so "1111" stays.
+      else if (isMaskedCardField(key)) for (const run of cardNumbersIn(String(value))) values.add(run)
     }
   }
   return [...values]
@@ -75,7 +78,10 @@ function cardValues (...objects: Array<Record<string, unknown> | undefined>): st
 function cardValuesInText (text: string | undefined): string[] {
   if (text === undefined) return []
   // Digits followed by Base64 characters start encrypted card data (Portico): masked whole as a known value instead.
-  return [...text.matchAll(/(?:cc_?number|card_?n(?:o|um(?:ber)?))\W{1,8}?(\d[\d -]*\d)(?![A-Za-z0-9+/=])/gi)].map((match) => match[1]!)
+  const cards = [...text.matchAll(/(?:cc_?number|card_?n(?:o|um(?:ber)?))\W{1,8}?(\d[\d -]*\d)(?![A-Za-z0-9+/=])/gi)].map((match) => match[1]!)
+  // A masked-number field's value counts only where it holds a whole card number ("1111" would mask every 1111).
+  const masked = [...text.matchAll(/cc_?masked_?num(?:ber)?\W{1,8}?(\d[\d -]*\d)/gi)].flatMap((match) => cardNumbersIn(match[1]!))
+  return [...cards, ...masked]
 }
 
 function bodyText (body: unknown, field: string): string | null {
@@ -204,11 +210,11 @@ function decryptedHints (c: Captured, decrypted: Record<string, unknown>, cards:
 }
 
 /** Any text that names a card field, however it goes on: a superset of every pattern the masking looks for. */
-const CARD_NAME = /cc_?number|card_?n(?:o|um)/i
+const CARD_NAME = /cc_?number|card_?n(?:o|um)|cc_?masked_?num/i
 
 function hasCardField (object: Record<string, unknown> | undefined): boolean {
   if (object === undefined) return false
-  for (const key in object) if (isCardField(key)) return true
+  for (const key in object) if (isCardField(key) || isMaskedCardField(key)) return true
   return false
 }
 

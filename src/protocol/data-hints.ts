@@ -2,7 +2,7 @@ import type { TSchema } from '@sinclair/typebox'
 import { numberHints, type Hint } from '../crypto/index.js'
 import type { ActionDefinition } from './action.js'
 import { findAction } from './registry.js'
-import { unsimulatedFlow } from './unsimulated.js'
+import { UNSIMULATED_FLOWS, unsimulatedFlow, type UnsimulatedFlow } from './unsimulated.js'
 
 /** A hint about the decrypted data, with the field it is about and a short form for the gateway's rsp_msg. */
 export interface DataHint extends Hint {
@@ -18,6 +18,8 @@ export interface DataHintOptions {
    * sandbox's rates (its schema only says "three capitals").
    */
   known?: Readonly<Record<string, readonly string[]>>
+  /** The flows the docs describe but the sandbox does not simulate: the sandbox's table unless told (tests give their own). */
+  unsimulated?: readonly UnsimulatedFlow[]
 }
 
 /** What a hint needs of an action: its name, its data schema and the field-name variants it accepts. */
@@ -90,18 +92,59 @@ function valuesOf (schema: Record<string, unknown>): string[] | undefined {
   return anyOf.map((s) => s.const as string)
 }
 
-/**
- * The object schema the data is read against: for a union of shapes told apart by a constant field (CC_PURCHASE's
- * channels, by channelType), the shape whose constant the data names (spaces and case aside), else the first.
- */
-function shapeFor (schema: TSchema, data: Readonly<Record<string, unknown>>): TSchema {
+/** The shapes of a union schema (CC_PURCHASE's card channels), or the schema itself as its one shape. */
+export function shapesOf (schema: TSchema): TSchema[] {
   const shapes = schema.anyOf as TSchema[] | undefined
-  if (shapes === undefined || shapes.length === 0) return schema
-  const named = shapes.find((shape) => Object.entries((shape.properties ?? {}) as Record<string, Record<string, unknown>>).some(([name, field]) => {
-    const value = data[name]
-    return typeof field.const === 'string' && typeof value === 'string' && value.trim().toLowerCase() === field.const.toLowerCase()
-  }))
-  return named ?? shapes[0]!
+  return shapes === undefined || shapes.length === 0 ? [schema] : shapes
+}
+
+function constOf (shape: TSchema, name: string): string | undefined {
+  const field = (shape.properties as Record<string, Record<string, unknown>> | undefined)?.[name]
+  return typeof field?.const === 'string' ? field.const : undefined
+}
+
+/**
+ * The field that tells a union's shapes apart (CC_PURCHASE's `channelType`): the first field of the first shape
+ * that every shape has as a constant, each a different one. Undefined for a schema of one shape.
+ */
+export function discriminantOf (schema: TSchema): string | undefined {
+  const shapes = shapesOf(schema)
+  if (shapes.length < 2) return undefined
+  return Object.keys((shapes[0]!.properties ?? {}) as object).find((name) => {
+    const values = shapes.map((shape) => constOf(shape, name))
+    return values.every((v) => v !== undefined) && new Set(values).size === shapes.length
+  })
+}
+
+/** The discriminant's value in each shape, in the shapes' order (`channelType`: UPAYONLINE, ELAVONECOM, PORTICOECOM). */
+function discriminantValues (schema: TSchema, discriminant: string): string[] {
+  return shapesOf(schema).map((shape) => constOf(shape, discriminant)!)
+}
+
+/**
+ * The object schema the data is read against: for a union of shapes, the shape whose discriminant constant the
+ * data names or nearly names (spaces, case, a typo: `"ELAVONCOM"` is Converge) under the discriminant or, when
+ * that key is missing, under any key (a misspelt `channelType`); else the first shape, which is what the card
+ * actions validate an unknown channel with.
+ */
+export function shapeFor (schema: TSchema, data: Readonly<Record<string, unknown>>): TSchema {
+  const shapes = shapesOf(schema)
+  const discriminant = discriminantOf(schema)
+  if (discriminant === undefined) return shapes[0]!
+  const values = (discriminant in data ? [data[discriminant]] : Object.values(data))
+    .filter((value): value is string => typeof value === 'string')
+    .map((value) => value.trim().toUpperCase())
+  let best: { shape: TSchema, distance: number } | undefined
+  for (const shape of shapes) {
+    const constant = constOf(shape, discriminant)!.toUpperCase()
+    const budget = typoBudget(constant.length)
+    for (const value of values) {
+      if (Math.abs(value.length - constant.length) > budget) continue
+      const distance = editDistance(value, constant)
+      if (distance <= budget && (best === undefined || distance < best.distance)) best = { shape, distance }
+    }
+  }
+  return best?.shape ?? shapes[0]!
 }
 
 function fieldsOf (schema: TSchema): FieldDoc[] {
@@ -225,7 +268,7 @@ function typeHint (field: FieldDoc, key: string, value: unknown): DataHint | und
  */
 export function dataHints (definition: HintedAction, data: Readonly<Record<string, unknown>>, options: DataHintOptions = {}): DataHint[] {
   const hints: DataHint[] = []
-  const unsimulated = unsimulatedFlow(definition.action, data)
+  const unsimulated = unsimulatedFlow(definition.action, data, options.unsimulated ?? UNSIMULATED_FLOWS)
   if (unsimulated !== undefined) {
     const { flow, key } = unsimulated
     hints.push({
@@ -235,7 +278,11 @@ export function dataHints (definition: HintedAction, data: Readonly<Record<strin
       short: `the ${flow.flow} (docs ${flow.section.split(' ')[0]}) is not simulated by the sandbox`
     })
   }
-  const fields = fieldsOf(shapeFor(definition.data.schema, data))
+  const schema = definition.data.schema
+  const discriminant = discriminantOf(schema)
+  // A near miss of the discriminant (channelType "ELAVONCOM") is read against every shape's value, not the one shape's.
+  const fields = fieldsOf(shapeFor(schema, data)).map((field) =>
+    field.name === discriminant ? { ...field, values: discriminantValues(schema, discriminant) } : field)
   const aliases = definition.aliases ?? {}
   const documented = new Set([...fields.map((f) => f.name), ...Object.keys(aliases)])
   // Where each field's value is: under its name or one of its variants (the first present wins, as normalising does).

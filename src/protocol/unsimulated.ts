@@ -24,9 +24,12 @@ export interface UnsimulatedFlow {
 // of that flow instead. A flow found in the docs later gets its telltale values here until it is simulated.
 export const UNSIMULATED_FLOWS: readonly UnsimulatedFlow[] = []
 
-/** The first unsimulated flow that `data` of `action` names, with the key that names it, if any. */
-export function unsimulatedFlow (action: string, data: Readonly<Record<string, unknown>>): { flow: UnsimulatedFlow, key: string } | undefined {
-  for (const flow of UNSIMULATED_FLOWS) {
+/**
+ * The first unsimulated flow of `flows` (the sandbox's table unless told, e.g. a test's own row while the table is
+ * empty) that `data` of `action` names, with the key that names it, if any.
+ */
+export function unsimulatedFlow (action: string, data: Readonly<Record<string, unknown>>, flows: readonly UnsimulatedFlow[] = UNSIMULATED_FLOWS): { flow: UnsimulatedFlow, key: string } | undefined {
+  for (const flow of flows) {
     if (!flow.actions.includes(action)) continue
     const key = flow.fields.find((field) => {
       const value = data[field]

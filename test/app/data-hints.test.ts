@@ -1,11 +1,18 @@
+import { readFileSync } from 'node:fs'
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
+import type { Merchant } from '../../src/domain/fixtures.js'
 import type { RequestLogEntry } from '../../src/inspector/log-entry.js'
-import { activePayData, build, callGateway, cardData, envelope, type GatewayAnswer } from '../helpers/build.js'
+import { activePayData, build, callGateway, envelope, MERCHANT, type GatewayAnswer } from '../helpers/build.js'
+import { CONVERGE_EXAMPLE } from '../helpers/card-channel-data.js'
+
+/** The shipped merchants: the docs' Converge example names `ON00000097`, which the fixtures have. */
+const MERCHANTS = JSON.parse(readFileSync(new URL('../../fixtures/merchants.json', import.meta.url), 'utf8')) as Merchant[]
+const EZSHOPS = MERCHANTS.find((m) => m.merchant_id === 'ON00000097')!
 
 /** Sends `data` as `action` and reads its request-log entry back by id, as a client of the control API does. */
-async function sendAndRead (app: FastifyInstance, action: string, version: string, data: Record<string, unknown>): Promise<{ answer: GatewayAnswer, entry: RequestLogEntry }> {
-  const answer = await callGateway(app, envelope(action, version, data))
+async function sendAndRead (app: FastifyInstance, action: string, version: string, data: Record<string, unknown>, merchant = MERCHANT): Promise<{ answer: GatewayAnswer, entry: RequestLogEntry }> {
+  const answer = await callGateway(app, envelope(action, version, data, merchant), merchant)
   const list = (await app.inject('/sandbox/api/requests?limit=1')).json() as { requests: RequestLogEntry[] }
   const id = list.requests[0]!.id
   const res = await app.inject(`/sandbox/api/requests/${id}`)
@@ -50,14 +57,6 @@ t.test('the data hints reach the request log and, in a few words, the rejection\
     t.same(codes(entry), ['AMOUNT_NOT_CENTS'])
   })
 
-  t.test('a Converge request → not simulated, with the docs section', async (t) => {
-    const { answer, entry } = await sendAndRead(app, 'CC_PURCHASE', '2.0', cardData({ orderId: 'CONVERGE1', channelType: 'ELAVONECOM', bizType: 'converge_hosted' }))
-    t.equal(answer.body.rsp_msg, 'invalid parameter: channelType must be one of "UPAYONLINE", got "ELAVONECOM"; the Elavon Converge-hosted payment (docs §18) is not simulated by the sandbox')
-    t.same(codes(entry), ['FLOW_NOT_SIMULATED'])
-    t.match(entry.hints[0]!.message, 'docs §18')
-    t.notMatch(JSON.stringify(entry), '5160736813962037', 'card numbers stay masked')
-  })
-
   t.test('an accepted request with a look-alike optional key: accepted as before, the log says it was ignored', async (t) => {
     const { answer, entry } = await sendAndRead(app, 'ACTIVEPAY', '1.0', activePayData({ order_id: 'TIPS0001', tips: '50' }))
     t.equal(answer.body.rsp_code, 'SUCCESS', answer.body.rsp_msg)
@@ -73,5 +72,36 @@ t.test('the data hints reach the request log and, in a few words, the rejection\
     const { answer, entry } = await sendAndRead(app, 'ACTIVEPAY', '1.0', data)
     t.equal(answer.body.rsp_msg, 'invalid parameter: amount is required')
     t.same(entry.hints, [])
+  })
+})
+
+t.test('Converge (docs §18) is simulated: its example is accepted, and a near miss is named', async (t) => {
+  const { app } = await build(t, { merchants: MERCHANTS })
+
+  t.test('the docs\' exact Converge request: accepted, and no FLOW_NOT_SIMULATED in the log', async (t) => {
+    const { answer, entry } = await sendAndRead(app, 'CC_PURCHASE', '2.0', CONVERGE_EXAMPLE, EZSHOPS)
+    t.equal(answer.body.rsp_code, 'SUCCESS', answer.body.rsp_msg)
+    t.equal(entry.verdict, 'accepted')
+    t.notOk(codes(entry).includes('FLOW_NOT_SIMULATED'))
+    t.same(codes(entry), [], 'no hint at all')
+    t.notMatch(JSON.stringify(entry), '5160736813962037', 'the card number the example sends stays masked')
+  })
+
+  t.test('channelType "ELAVONCOM": the message as before, then "did you mean ELAVONECOM"', async (t) => {
+    const { answer, entry } = await sendAndRead(app, 'CC_PURCHASE', '2.0', { ...CONVERGE_EXAMPLE, orderId: 'CONVERGE2', channelType: 'ELAVONCOM' }, EZSHOPS)
+    t.equal(answer.body.rsp_code, 'PARAM_INVALID')
+    t.equal(answer.body.rsp_msg, 'invalid parameter: channelType must be one of "UPAYONLINE", "ELAVONECOM", "PORTICOECOM", got "ELAVONCOM"; did you mean "ELAVONECOM"?')
+    t.equal(entry.failed_step, 'fields')
+    t.same(codes(entry), ['VALUE_TYPO'])
+    t.equal(entry.hints[0]!.message, 'channelType is "ELAVONCOM", which is not a valid value; did you mean "ELAVONECOM"? (valid: "UPAYONLINE", "ELAVONECOM", "PORTICOECOM")')
+    t.notMatch(JSON.stringify(entry), '5160736813962037', 'card numbers stay masked')
+  })
+
+  t.test('bizType "converge_hostd": the message as before, then "did you mean converge_hosted"', async (t) => {
+    const { answer, entry } = await sendAndRead(app, 'CC_PREAUTH', '2.0', { ...CONVERGE_EXAMPLE, orderId: 'CONVERGE3', bizType: 'converge_hostd' }, EZSHOPS)
+    t.equal(answer.body.rsp_code, 'PARAM_INVALID')
+    t.equal(answer.body.rsp_msg, 'invalid parameter: bizType must be one of "converge_hosted", got "converge_hostd"; did you mean "converge_hosted"?')
+    t.same(codes(entry), ['VALUE_TYPO'])
+    t.match(entry.hints[0]!.message, 'bizType is "converge_hostd", which is not a valid value; did you mean "converge_hosted"?')
   })
 })

@@ -340,6 +340,22 @@ t.test('Portico: structure is checked, and no card number is quoted back', async
   t.equal(usd.body.rsp_code, 'SUCCESS', usd.body.rsp_msg)
 })
 
+t.test('Portico: a whole card number sent as cc_maskednum is refused and masked in the request log', async (t) => {
+  const { app } = await sandbox(t)
+  for (const [orderId, sent] of [['PORTICO0020', PAN], ['PORTICO0021', '5160 7368 1396 2037']] as const) {
+    const answer = await call(app, 'CC_PURCHASE', porticoData({ orderId, cc_maskednum: sent }))
+    t.equal(answer.body.rsp_code, 'PARAM_INVALID', sent)
+    const entry = await latestEntry(app)
+    t.equal(entry.data!.cc_maskednum, '************2037', `${sent}: the data shows it masked`)
+    t.match(entry.crypto.plaintext, /"cc_maskednum":"\*{12}2037"/, `${sent}: the decrypted text too`)
+    t.notOk(JSON.stringify(entry).includes(sent), `${sent}: nowhere in the entry`)
+    t.notOk(JSON.stringify(entry).includes(PAN), `${sent}: nor its digits`)
+  }
+  const last4 = await call(app, 'CC_PURCHASE', porticoData({ orderId: 'PORTICO0022', cc_maskednum: '411111******2037' }))
+  t.equal(last4.body.rsp_code, 'SUCCESS', last4.body.rsp_msg)
+  t.equal((await latestEntry(app)).data!.cc_maskednum, '411111******2037', 'a masked number is shown as sent')
+})
+
 t.test('an unknown channelType lists the three channels', async (t) => {
   const { app } = await sandbox(t)
   const answer = await call(app, 'CC_PURCHASE', convergeData({ channelType: 'CONVERGE' }))

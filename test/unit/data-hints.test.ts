@@ -3,12 +3,13 @@ import fc from 'fast-check'
 import t from 'tap'
 import type { DataObject } from '../../src/crypto/index.js'
 import type { ActionDefinition } from '../../src/protocol/action.js'
-import { dataHints, editDistance, hintsForData, shortHintFor, type DataHint, type HintedAction } from '../../src/protocol/data-hints.js'
+import { dataHints, discriminantOf, editDistance, hintsForData, shapeFor, shapesOf, shortHintFor, type DataHint, type HintedAction } from '../../src/protocol/data-hints.js'
 import { OneOf } from '../../src/protocol/fields.js'
 import { ACTIONS, findAction } from '../../src/protocol/registry.js'
-import { UNSIMULATED_FLOWS } from '../../src/protocol/unsimulated.js'
+import { UNSIMULATED_FLOWS, unsimulatedFlow, type UnsimulatedFlow } from '../../src/protocol/unsimulated.js'
 import { compile } from '../../src/protocol/validate.js'
 import { activePayData, cardData, h5PayData, mappPayData, MERCHANT, passivePayData, prepayInitData, RATES } from '../helpers/build.js'
+import { CONVERGE_EXAMPLE, porticoData } from '../helpers/card-channel-data.js'
 
 const action = (name: string): ActionDefinition => {
   const definition = findAction(name)
@@ -17,6 +18,9 @@ const action = (name: string): ActionDefinition => {
 }
 const codes = (hints: DataHint[]): string[] => hints.map((h) => h.code)
 const CURRENCIES = { known: { fee_type: Object.keys(RATES.rates) } }
+
+/** Portico data as the schema reads it: the gateway has turned §19a's `biz_type: " portico_card"` into bizType. */
+const PORTICO: DataObject = (({ biz_type: _b, ...rest }) => ({ ...rest, bizType: 'portico_card' }))(porticoData())
 
 /** A valid data object of every action, as the gateway tests send them. */
 const VALID: Record<string, DataObject> = {
@@ -33,6 +37,18 @@ const VALID: Record<string, DataObject> = {
   PREPAY_INIT: prepayInitData(),
   PREPAY_QUERY: { prepay_order_id: 'prepay20260115132626764', merchant_id: MERCHANT.merchant_id }
 }
+
+/** One valid data object per shape of the actions whose data is a union (the card channels, in the schema's order). */
+const VALID_SHAPES: Record<string, DataObject[]> = {
+  CC_PURCHASE: [cardData(), { ...CONVERGE_EXAMPLE }, PORTICO],
+  CC_PREAUTH: [cardData(), { ...CONVERGE_EXAMPLE }, PORTICO]
+}
+
+/** Every shape of every action's data, with its valid sample: the property tests' cases. */
+const SHAPES = ACTIONS.flatMap((definition) => {
+  const samples = VALID_SHAPES[definition.action] ?? [VALID[definition.action]!]
+  return shapesOf(definition.data.schema).map((shape, i) => ({ definition, shape, sample: samples[i]!, label: `${definition.action} ${String(shape.title ?? '')}`.trim() }))
+})
 
 t.test('the issue\'s example: {"Currency type": "CYN"} names fee_type and CNY', async (t) => {
   const hints = dataHints(action('EX_RATE_QUERY'), { 'Currency type': 'CYN' }, CURRENCIES)
@@ -146,69 +162,108 @@ t.test('a value of the wrong type', async (t) => {
   })
 })
 
-t.test('a flow the docs describe but the sandbox does not simulate', async (t) => {
-  // The data example of docs §18, as printed.
-  const converge = {
-    orderId: '2020041468976O124O000857',
-    merchant_id: 'ON00000097',
-    operator_id: '0000020156',
-    txnTime: '20191125162635',
-    txnAmt: '100',
-    cc_number: '5160736813962037',
-    frontUrl: 'https://www.ezshops.ca/UPI_OTTPAY_result.php',
-    backUrl: 'https://www.ezshops.ca/UPI_TTPAY_callback.php',
-    channelType: 'ELAVONECOM',
-    bizType: 'converge_hosted',
-    cc_channelType: 'web'
-  }
-  for (const name of ['CC_PURCHASE', 'CC_PREAUTH']) {
-    const hints = dataHints(action(name), converge)
-    t.same(codes(hints), ['FLOW_NOT_SIMULATED'], name)
-    t.match(hints[0]!.message, 'channelType "ELAVONECOM" asks for the Elavon Converge-hosted payment (docs §18')
-    t.match(hints[0]!.message, 'which the sandbox does not simulate: the docs\' answer and callback for it are cut off')
-    t.match(hints[0]!.message, `The sandbox simulates ${name} for UnionPay SecurePay (channelType "UPAYONLINE", bizType "securePay")`)
-    t.equal(hints[0]!.short, 'the Elavon Converge-hosted payment (docs §18) is not simulated by the sandbox')
-  }
-  // docs §19a's table, with the leading space its biz_type is printed with.
-  const portico = dataHints(action('CC_PURCHASE'), {
-    orderId: 'P1',
-    shopId: 'ON00004652001',
-    termId: 'CNP_ECOM',
-    operator_id: '0000020156',
-    txnTime: '20191125162635',
-    txnAmt: '100',
-    cc_number: 'ENCRYPTED',
-    cc_sha: 'SHA',
-    cc_type: 'VISA',
-    biz_type: ' portico_card',
-    cc_channelType: 'web',
-    currency: 'CAD',
-    cc_maskednum: '2037'
-  })
-  t.equal(portico[0]!.code, 'FLOW_NOT_SIMULATED')
-  t.match(portico[0]!.message, 'biz_type "portico_card" asks for the Global Payments Portico e-commerce payment (docs §19')
-  t.match(portico[0]!.message, 'its encrypted cc_number and cc_sha (Appendix A part 2) are not documented')
+t.test('the data of a card channel is read against that channel\'s shape', async (t) => {
+  const schema = action('CC_PURCHASE').data.schema
+  const [unionPay, converge, portico] = shapesOf(schema)
+  t.equal(discriminantOf(schema), 'channelType')
+  t.equal(discriminantOf(action('ACTIVEPAY').data.schema), undefined, 'one shape: no discriminant')
+  t.same(shapesOf(action('ACTIVEPAY').data.schema), [action('ACTIVEPAY').data.schema])
+  t.equal(shapeFor(schema, cardData()), unionPay)
+  t.equal(shapeFor(schema, CONVERGE_EXAMPLE), converge)
+  t.equal(shapeFor(schema, porticoData()), portico, 'not Converge, whose cc_channelType is the constant "web" too')
+  t.equal(shapeFor(schema, { ...CONVERGE_EXAMPLE, channelType: ' elavonecom ' }), converge, 'spaces and case aside')
+  t.equal(shapeFor(schema, { ...CONVERGE_EXAMPLE, bizType: 'securePay' }), converge, 'channelType decides, as in validation')
+  t.equal(shapeFor(schema, { ...CONVERGE_EXAMPLE, channelType: 'ELAVONCOM' }), converge, 'a typo of a channel: that channel')
+  t.equal(shapeFor(schema, porticoData({ channelType: 'PORTICOEOM' })), portico, 'a typo of a channel: that channel')
+  t.equal(shapeFor(schema, { ...CONVERGE_EXAMPLE, channelType: 'STRIPE' }), unionPay, 'an unknown channel: the first shape, as in validation')
+  t.equal(shapeFor(schema, { ...CONVERGE_EXAMPLE, channelType: 'x'.repeat(100_000) }), unionPay, 'a long value: the first shape')
+  const { channelType: _c, ...noChannel } = porticoData()
+  t.equal(shapeFor(schema, noChannel), unionPay, 'no channelType and no key naming a channel: the first')
+  t.equal(shapeFor(schema, { ...noChannel, channeltype: 'PORTICOECOM' }), portico, 'channelType misspelt: the channel its value names')
 
-  t.test('every row of the table is recognised, and only for its actions', async (t) => {
-    for (const flow of UNSIMULATED_FLOWS) {
-      for (const field of flow.fields) {
-        for (const name of flow.actions) {
-          t.same(codes(dataHints(action(name), cardData({ [field]: flow.value }))).slice(0, 1), ['FLOW_NOT_SIMULATED'], `${name} ${field} ${flow.value}`)
-        }
-      }
-      t.notOk(codes(dataHints(action('CC_QUERYPAY'), { orderId: 'X', [flow.fields[0]!]: flow.value })).includes('FLOW_NOT_SIMULATED'),
-        `CC_QUERYPAY accepts ${flow.value} (it reads only the order id)`)
-    }
+  const masked = porticoData({ cc_masked_num: '1111' })
+  delete masked.cc_maskednum
+  t.same(dataHints(action('CC_PURCHASE'), masked).map((h) => [h.code, h.field]), [['FIELD_NAME_SPELLING', 'cc_maskednum']], 'a field only Portico has')
+  t.same(dataHints(action('CC_PURCHASE'), { ...CONVERGE_EXAMPLE, cc_channelType: 'mobile' }).map((h) => h.code), [], 'Converge is "web" only, and "mobile" is no near miss of it')
+
+  t.test('a near miss of a channel\'s constant names it', async (t) => {
+    const channel = dataHints(action('CC_PURCHASE'), { ...CONVERGE_EXAMPLE, channelType: 'ELAVONCOM' })
+    t.same(codes(channel), ['VALUE_TYPO'], 'read against every channel\'s channelType, not only the first shape\'s')
+    t.equal(channel[0]!.message, 'channelType is "ELAVONCOM", which is not a valid value; did you mean "ELAVONECOM"? (valid: "UPAYONLINE", "ELAVONECOM", "PORTICOECOM")')
+    t.equal(shortHintFor('channelType must be one of "UPAYONLINE", "ELAVONECOM", "PORTICOECOM", got "ELAVONCOM"', channel), 'did you mean "ELAVONECOM"?')
+    const portico = dataHints(action('CC_PREAUTH'), porticoData({ channelType: 'PORTICOEOM' }))
+    t.same(codes(portico), ['VALUE_TYPO'], 'read against Portico\'s fields: no word of UnionPay\'s merchant_id for merId')
+    t.match(portico[0]!.message, 'did you mean "PORTICOECOM"?')
+    t.same(codes(dataHints(action('CC_PURCHASE'), { ...CONVERGE_EXAMPLE, channelType: 'elavonecom' })), ['VALUE_CASE'])
+    const biz = dataHints(action('CC_PURCHASE'), { ...CONVERGE_EXAMPLE, bizType: 'converge_hostd' })
+    t.same(codes(biz), ['VALUE_TYPO'])
+    t.equal(biz[0]!.message, 'bizType is "converge_hostd", which is not a valid value; did you mean "converge_hosted"? (valid: "converge_hosted")')
+    t.same(dataHints(action('CC_PURCHASE'), { ...CONVERGE_EXAMPLE, channelType: 'STRIPE' }), [], 'a channel close to none: no guess')
   })
 })
 
-t.test('shortHintFor: a hint about the field the message is about, or an unsimulated flow', async (t) => {
+t.test('a flow the docs describe but the sandbox does not simulate', async (t) => {
+  t.test('the sandbox\'s table is empty: Converge (§18) and Portico (§19) are simulated', async (t) => {
+    t.same(UNSIMULATED_FLOWS, [])
+    for (const name of ['CC_PURCHASE', 'CC_PREAUTH']) {
+      t.same(dataHints(action(name), CONVERGE_EXAMPLE), [], `${name}: the docs' §18 example, as printed, gets no hint at all`)
+      t.same(dataHints(action(name), porticoData()), [], `${name}: a Portico request as §19a's table has it gets no hint at all`)
+      t.equal(unsimulatedFlow(name, CONVERGE_EXAMPLE), undefined)
+      t.equal(unsimulatedFlow(name, porticoData({ cc_channelType: 'GLBPAYMNTS' })), undefined)
+    }
+  })
+
+  // The table is empty, so the mechanism is tested against a made-up row (no such flow exists in the docs), given
+  // through DataHintOptions.unsimulated and unsimulatedFlow's third argument.
+  const TELEPATHY: UnsimulatedFlow = {
+    actions: ['CC_PURCHASE', 'CC_PREAUTH'],
+    fields: ['bizType', 'biz_type'],
+    value: 'telepathy_pay',
+    flow: 'Telepathic payment',
+    section: '§99 (made up for this test)',
+    reason: 'no payer can be simulated thinking',
+    instead: 'the three card channels'
+  }
+  const MADE_UP = { unsimulated: [TELEPATHY] }
+
+  for (const name of ['CC_PURCHASE', 'CC_PREAUTH']) {
+    const hints = dataHints(action(name), cardData({ bizType: ' Telepathy_Pay' }), MADE_UP)
+    t.same(codes(hints), ['FLOW_NOT_SIMULATED'], `${name}: the value compared without spaces or case`)
+    t.equal(hints[0]!.message, 'bizType "telepathy_pay" asks for the Telepathic payment (docs §99 (made up for this test)), which the sandbox does not ' +
+      `simulate: no payer can be simulated thinking. The sandbox simulates ${name} for the three card channels`)
+    t.equal(hints[0]!.short, 'the Telepathic payment (docs §99) is not simulated by the sandbox')
+    t.same(codes(dataHints(action(name), cardData({ bizType: ' Telepathy_Pay' }))), [], `${name}: the sandbox's own (empty) table knows no such flow`)
+  }
+  t.same(unsimulatedFlow('CC_PURCHASE', { biz_type: 'telepathy_pay' }, [TELEPATHY]), { flow: TELEPATHY, key: 'biz_type' }, 'found under the other spelling too')
+  t.equal(unsimulatedFlow('CC_PURCHASE', { bizType: 'telepathy' }, [TELEPATHY]), undefined, 'only the whole value')
+  t.equal(unsimulatedFlow('CC_PURCHASE', { biz_type: 'telepathy_pay' }), undefined, 'not in the sandbox\'s table')
+
+  t.test('every row of a table is recognised, and only for its actions', async (t) => {
+    const table = [TELEPATHY, { ...TELEPATHY, fields: ['channelType'], value: 'MINDLINK', flow: 'Mindlink' }]
+    for (const flow of table) {
+      for (const field of flow.fields) {
+        for (const name of flow.actions) {
+          t.same(codes(dataHints(action(name), cardData({ [field]: flow.value }), { unsimulated: table })).slice(0, 1), ['FLOW_NOT_SIMULATED'], `${name} ${field} ${flow.value}`)
+          t.match(dataHints(action(name), cardData({ [field]: flow.value }), { unsimulated: table })[0]!.message, `${field} "${flow.value}" asks for the ${flow.flow} `)
+        }
+      }
+      t.notOk(codes(dataHints(action('CC_QUERYPAY'), { orderId: 'X', [flow.fields[0]!]: flow.value }, { unsimulated: table })).includes('FLOW_NOT_SIMULATED'),
+        `CC_QUERYPAY accepts ${flow.value} (it reads only the order id)`)
+    }
+  })
+
+  t.test('shortHintFor prefers the flow\'s hint, whatever field the message is about', async (t) => {
+    const hints = dataHints(action('CC_PURCHASE'), cardData({ bizType: 'telepathy_pay' }), MADE_UP)
+    t.equal(shortHintFor('bizType must be one of "securePay", got "telepathy_pay"', hints), 'the Telepathic payment (docs §99) is not simulated by the sandbox')
+    t.equal(shortHintFor('merchant_id is required', hints), 'the Telepathic payment (docs §99) is not simulated by the sandbox')
+  })
+})
+
+t.test('shortHintFor: a hint about the field the message is about', async (t) => {
   const hints = dataHints(action('EX_RATE_QUERY'), { 'Currency type': 'CYN' }, CURRENCIES)
   t.equal(shortHintFor('fee_type is required', hints), 'did you mean fee_type? (the data has "Currency type")')
   t.equal(shortHintFor('amount is required', hints), undefined, 'a hint about another field adds nothing')
   t.equal(shortHintFor('biz_type must be one of …', dataHints(action('ACTIVEPAY'), activePayData({ biz_type: 'WECHATAY' }))), 'did you mean "WECHATPAY"?')
-  const converge = dataHints(action('CC_PURCHASE'), cardData({ channelType: 'ELAVONECOM' }))
-  t.match(shortHintFor('channelType must be one of "UPAYONLINE", got "ELAVONECOM"', converge), /Converge-hosted payment \(docs §18\) is not simulated/)
   t.equal(shortHintFor('amount is required', []), undefined)
 })
 
@@ -231,13 +286,23 @@ t.test('editDistance counts insertions, deletions, substitutions and adjacent sw
 })
 
 t.test('properties', async (t) => {
+  t.test('every shape has a valid sample that the hints read against that shape', async (t) => {
+    t.equal(SHAPES.length, ACTIONS.length + 4, 'the card actions\' two shapes each besides UnionPay\'s')
+    for (const { definition, shape, sample, label } of SHAPES) {
+      t.equal(definition.data.problem(sample), undefined, `${label}: the sample is valid`)
+      t.equal(shapeFor(definition.data.schema, sample), shape, `${label}: the sample is read against its shape`)
+      t.ok(Array.isArray(shape.required) && shape.required.length > 0, `${label}: has required fields`)
+    }
+  })
+
   t.test('valid data, with any optional fields left out and any enum values, gets no hints', async (t) => {
-    const cases = ACTIONS.map((definition) => ({ definition, sample: VALID[definition.action]! }))
-    for (const { definition, sample } of cases) t.equal(definition.data.problem(sample), undefined, `${definition.action}'s sample is valid`)
-    fc.assert(fc.property(fc.constantFrom(...cases), fc.infiniteStream(fc.boolean()), fc.infiniteStream(fc.nat()), ({ definition, sample }, drop, pick) => {
+    // Labels rather than definitions in the cases, so that a counterexample prints short.
+    const cases = SHAPES.map(({ label }) => label)
+    fc.assert(fc.property(fc.constantFrom(...cases), fc.infiniteStream(fc.boolean()), fc.infiniteStream(fc.nat()), (label, drop, pick) => {
+      const { definition, shape, sample } = SHAPES.find((c) => c.label === label)!
       const data: DataObject = { ...sample }
-      const properties = definition.data.schema.properties as Record<string, { anyOf?: Array<{ const: string }> }>
-      const required = new Set<string>(definition.data.schema.required as string[])
+      const properties = shape.properties as Record<string, { anyOf?: Array<{ const: string }> }>
+      const required = new Set<string>(shape.required as string[])
       for (const [name, schema] of Object.entries(properties)) {
         if (!required.has(name) && drop.next().value) delete data[name]
         else if (schema.anyOf !== undefined && name in data && !/currency/.test(name)) data[name] = schema.anyOf[pick.next().value % schema.anyOf.length]!.const
@@ -245,14 +310,16 @@ t.test('properties', async (t) => {
       if (definition.data.problem(data) !== undefined) return true // e.g. frontUrl, which cc_channelType "web" needs: not this property's concern
       return dataHints(definition, data, CURRENCIES).length === 0
     }))
-    t.pass('100 random valid requests')
+    t.pass('100 random valid requests, of every card channel too')
   })
 
   t.test('a one-character typo of any required key is found and named', async (t) => {
-    // Action names rather than definitions in the cases, so that a counterexample prints short.
-    const required = ACTIONS.flatMap((definition) => (definition.data.schema.required as string[]).map((name) => ({ name, action: definition.action })))
+    // Labels rather than definitions in the cases, so that a counterexample prints short. Every required key of
+    // every shape: the card actions' UnionPay, Converge and Portico fields alike.
+    const required = SHAPES.flatMap(({ shape, label }) => (shape.required as string[]).map((name) => ({ name, label })))
+    t.ok(required.some((r) => r.name === 'cc_maskednum') && required.some((r) => r.label.includes('Converge') && r.name === 'cc_channelType'), 'Portico\'s and Converge\'s required keys are among the cases')
     const typo = fc.tuple(fc.constantFrom(...required), fc.constantFrom('insert', 'delete', 'replace', 'swap'), fc.nat(), fc.constantFrom(...'abcxyzAEQ_ -1'.split('')))
-      .map(([{ action: actionName, name }, op, at, ch]) => {
+      .map(([{ label, name }, op, at, ch]) => {
         const i = at % name.length
         const key = op === 'insert'
           ? name.slice(0, i) + ch + name.slice(i)
@@ -261,12 +328,15 @@ t.test('properties', async (t) => {
             : op === 'replace'
               ? name.slice(0, i) + ch + name.slice(i + 1)
               : name.slice(0, i) + name.slice(i + 1, i + 2) + name.slice(i, i + 1) + name.slice(i + 2)
-        return { action: actionName, name, key }
+        return { label, name, key }
       })
-      .filter(({ action: actionName, name, key }) => key !== name && !(key in (action(actionName).data.schema.properties as object)) && !(key in (action(actionName).aliases ?? {})))
-    fc.assert(fc.property(typo, ({ action: actionName, name, key }) => {
-      const definition = action(actionName)
-      const data: DataObject = { ...VALID[definition.action]!, [key]: VALID[definition.action]![name] }
+      .filter(({ label, name, key }) => {
+        const { definition, shape } = SHAPES.find((c) => c.label === label)!
+        return key !== name && !(key in (shape.properties as object)) && !(key in (definition.aliases ?? {}))
+      })
+    fc.assert(fc.property(typo, ({ label, name, key }) => {
+      const { definition, sample } = SHAPES.find((c) => c.label === label)!
+      const data: DataObject = { ...sample, [key]: sample[name] }
       delete data[name]
       const hint = dataHints(definition, data).find((h) => h.code.startsWith('FIELD_NAME_'))
       return hint !== undefined && hint.field === name && hint.message.includes(`"${key}"`) && shortHintFor(`${name} is required`, [hint]) !== undefined

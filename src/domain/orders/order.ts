@@ -110,12 +110,35 @@ export function isCardField (key: string): boolean {
   return /^cc_?number$|^card_?n(o|um(ber)?)$/i.test(key)
 }
 
-/** A copy of a request's data fit for storing and showing: card numbers masked. */
+/**
+ * Field names of a card number's masked form (Portico's `cc_maskednum`). Its value is shown as sent ("1111",
+ * "411111******1111") unless a client put the whole card number in it: see {@link maskCardNumbersIn}.
+ */
+export function isMaskedCardField (key: string): boolean {
+  return /^cc_?masked_?num(ber)?$/i.test(key)
+}
+
+/** 12 digits or more (spaces or dashes between them allowed): a card number, where a masked number has at most 10. */
+const CARD_NUMBER_RUN = /\d(?:[ -]?\d){11,}/g
+
+/** The runs of a text that look like a whole card number (12 digits or more in a row). */
+export function cardNumbersIn (text: string): string[] {
+  return text.match(CARD_NUMBER_RUN) ?? []
+}
+
+/** A text with each run that looks like a whole card number masked to its last four digits; the rest as it was. */
+export function maskCardNumbersIn (text: string): string {
+  return text.replace(CARD_NUMBER_RUN, (run) => maskCard(run))
+}
+
+/** A copy of a request's data fit for storing and showing: card numbers masked, in a masked-number field too. */
 export function maskRequest (data: Record<string, unknown>): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...data }
   for (const key of Object.keys(copy)) {
     const value = copy[key]
-    if (isCardField(key) && (typeof value === 'string' || typeof value === 'number')) copy[key] = maskCardValue(String(value))
+    if (typeof value !== 'string' && typeof value !== 'number') continue
+    if (isCardField(key)) copy[key] = maskCardValue(String(value))
+    else if (isMaskedCardField(key)) copy[key] = maskCardNumbersIn(String(value))
   }
   return copy
 }
@@ -131,7 +154,9 @@ export function maskCardsInText (text: string, knownValues: readonly string[] = 
     if (value.length >= 4) masked = masked.split(value).join(maskCardValue(value))
   }
   // Digits followed by Base64 characters are the start of encrypted card data, not a card number.
-  return masked.replace(/("(?:cc_?number|card_?n(?:o|um(?:ber)?))"\s*:\s*"?)(\d[\d -]*\d)(?![A-Za-z0-9+/=])/gi, (_all, head: string, digits: string) => head + maskCard(digits))
+  return masked
+    .replace(/("(?:cc_?number|card_?n(?:o|um(?:ber)?))"\s*:\s*"?)(\d[\d -]*\d)(?![A-Za-z0-9+/=])/gi, (_all, head: string, digits: string) => head + maskCard(digits))
+    .replace(/("cc_?masked_?num(?:ber)?"\s*:\s*"?)([^"]*)/gi, (_all, head: string, value: string) => head + maskCardNumbersIn(value))
 }
 
 /** The hosted page of an order, by default from its method. */
