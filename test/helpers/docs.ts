@@ -31,7 +31,7 @@ export function codeBlocks (doc: DocFile): CodeBlock[] {
 
 /** The text from a heading (a line of its own) to the end of the file. */
 function sectionFrom (doc: DocFile, heading: string): string {
-  const at = doc.text.indexOf(`\n${heading}\n`)
+  const at = `\n${doc.text}`.indexOf(`\n${heading}\n`)
   if (at === -1) throw new Error(`${doc.path} has no heading ${heading}`)
   return doc.text.slice(at)
 }
