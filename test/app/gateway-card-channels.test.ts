@@ -363,9 +363,9 @@ t.test('an unknown channelType lists the three channels', async (t) => {
   t.match(answer.body.rsp_msg, /channelType must be one of "UPAYONLINE", "ELAVONECOM", "PORTICOECOM", got "CONVERGE"/)
 })
 
-t.test('the README\'s Converge and Portico examples succeed against the shipped merchant and can be paid', async (t) => {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
-  const section = readme.slice(readme.indexOf('### Card payments: Elavon Converge and Global Payments Portico'), readme.indexOf('### Queries and refunds'))
+t.test('docs/actions.md\'s Converge and Portico examples succeed against the shipped merchant and can be paid', async (t) => {
+  const page = readFileSync(new URL('../../docs/actions.md', import.meta.url), 'utf8')
+  const section = page.slice(page.indexOf('## Card payments: Elavon Converge and Global Payments Portico'), page.indexOf('## Queries and refunds'))
   const examples = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!) as DataObject)
   t.equal(examples.length, 2)
   t.same(examples[0], CONVERGE_EXAMPLE, 'the Converge example is the docs\' one')

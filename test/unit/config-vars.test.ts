@@ -4,22 +4,21 @@ import { SERVE_FLAGS } from '../../src/cli/serve-flags.js'
 import { CONFIG_VAR_LIST, CONFIG_VARS } from '../../src/config/config-vars.js'
 import { loadConfig } from '../../src/config/config.js'
 
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+const page = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8')
 
-/** The README's `## Configuration` table: variable → its default cell, in order. */
-function readmeTable (): Array<[string, string]> {
-  const section = readme.slice(readme.indexOf('\n## Configuration\n'))
-  const rows = [...section.matchAll(/^\| `([A-Z_]+)` \| (.*?) \| .* \|$/gm)]
-  return rows.map((row) => [row[1]!, row[2]!])
+/** The rows of docs/configuration.md's table: variable, its `serve` option, its default cell, in order. */
+function configurationTable (): Array<[string, string, string]> {
+  const rows = [...page.matchAll(/^\| `([A-Z_]+)` \| `--([a-z-]+)` \| (.*?) \| .* \|$/gm)]
+  return rows.map((row) => [row[1]!, row[2]!, row[3]!])
 }
 
-t.test('the README\'s configuration table lists exactly the variables of src/config/config-vars.ts, in order', async (t) => {
-  const table = readmeTable()
+t.test('docs/configuration.md\'s table lists exactly the variables of src/config/config-vars.ts, in order', async (t) => {
+  const table = configurationTable()
   t.same(table.map(([name]) => name), CONFIG_VAR_LIST.map((v) => v.env))
 })
 
-t.test('the README\'s defaults are the table\'s; a variable without one is described, not given a value', async (t) => {
-  const defaults = new Map(readmeTable())
+t.test('docs/configuration.md\'s defaults are the table\'s; a variable without one is described, not given a value', async (t) => {
+  const defaults = new Map(configurationTable().map(([name, , fallback]) => [name, fallback]))
   for (const v of CONFIG_VAR_LIST) {
     const cell = defaults.get(v.env)
     if (v.fallback === undefined) t.notMatch(cell, /^`/, `${v.env}: no default value`)
@@ -27,8 +26,13 @@ t.test('the README\'s defaults are the table\'s; a variable without one is descr
   }
 })
 
-t.test('the README names every serve option', async (t) => {
-  for (const f of SERVE_FLAGS) t.ok(readme.includes(`\`--${f.flag}\``), `--${f.flag}`)
+t.test('docs/configuration.md gives every variable its serve option, and no other', async (t) => {
+  t.same(configurationTable().map(([name, flag]) => [name, flag]), SERVE_FLAGS.map((f) => [f.env, f.flag]))
+})
+
+t.test('the README points to docs/configuration.md for the list', async (t) => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+  t.ok(readme.includes('(docs/configuration.md)'))
 })
 
 t.test('every default is valid and is what loadConfig applies when the variable is unset', async (t) => {
