@@ -2,7 +2,7 @@ import { htmlDocument } from '../document.js'
 import { html, raw, type SafeHtml } from '../html.js'
 
 /** Which nav entry the page belongs to, so it can say `aria-current="page"`. */
-export type AdminSection = 'orders' | 'requests' | 'merchants' | 'login' | 'none'
+export type AdminSection = 'orders' | 'requests' | 'merchants' | 'readiness' | 'login' | 'none'
 
 export interface AdminPageOptions {
   title: string
@@ -70,6 +70,7 @@ function nav (section: AdminSection): SafeHtml {
 ${navLink('/sandbox', 'Orders', section === 'orders')}
 ${navLink('/sandbox/requests', 'Requests', section === 'requests')}
 ${navLink('/sandbox/merchants', 'Merchants', section === 'merchants')}
+${navLink('/sandbox/readiness', 'Go-live', section === 'readiness')}
 ${navLink('/docs', 'API docs', false)}
 </ul></nav>`
 }
