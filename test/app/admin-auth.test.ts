@@ -20,7 +20,10 @@ const API_ROUTES: Array<[Method, string]> = [
   ['GET', '/sandbox/api/requests/X'],
   ['GET', '/sandbox/api/requests/req_1'],
   ['GET', '/sandbox/api/merchants'],
-  ['GET', '/sandbox/api/merchants?reveal=true']
+  ['GET', '/sandbox/api/merchants?reveal=true'],
+  ['GET', '/sandbox/api/merchants/QC00000001/readiness'],
+  ['GET', '/sandbox/api/merchants/X/readiness'],
+  ['POST', '/sandbox/api/merchants/X/readiness/probe']
 ]
 
 function call (app: FastifyInstance, method: Method, url: string, headers: Record<string, string> = {}) {

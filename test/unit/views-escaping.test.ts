@@ -7,6 +7,7 @@ import type { Merchant } from '../../src/domain/fixtures.js'
 import type { RequestLogEntry } from '../../src/inspector/log-entry.js'
 import type { Order } from '../../src/domain/orders/order.js'
 import type { ReturnTarget } from '../../src/domain/orders/return-to-merchant.js'
+import type { Check, ReadinessReport } from '../../src/readiness/report.js'
 import { htmlDocument } from '../../src/views/document.js'
 import { adminErrorPage, notFoundPage } from '../../src/views/admin/error-pages.js'
 import { adminPage, filterSelect, flash, jsonBlock, statusBadge, timeTag } from '../../src/views/admin/layout.js'
@@ -15,6 +16,7 @@ import { renderLoginPage } from '../../src/views/admin/login-page.js'
 import { renderMerchantsPage } from '../../src/views/admin/merchants-page.js'
 import { renderOrderPage } from '../../src/views/admin/order-page.js'
 import { renderOrdersPage } from '../../src/views/admin/orders-page.js'
+import { renderReadinessPage } from '../../src/views/admin/readiness-page.js'
 import { qrSvg } from '../../src/views/admin/qr.js'
 import { renderRequestPage } from '../../src/views/admin/request-page.js'
 import { renderRequestsPage, verdictBadge } from '../../src/views/admin/requests-page.js'
@@ -120,6 +122,45 @@ const MERCHANT: Required<Merchant> = {
   autopay_after: '5s'
 }
 
+const CHECK: Required<Check> = {
+  id: 'sealing',
+  group: 'requests',
+  title: 'Requests are sealed',
+  required: true,
+  status: 'failed',
+  evidence: '2 requests did not open',
+  requests: ['req_1', 'req_2'],
+  attempts: ['probe:valid'],
+  fix: 'Seal with your key.',
+  docs: 'docs/go-live-checklist.md#sealing-and-md5'
+}
+
+const REPORT: Required<ReadinessReport> = {
+  merchant_id: 'QC00005496',
+  generated_at: AT,
+  ready: false,
+  summary: { passed: 1, failed: 1, not_exercised: 1 },
+  poll_within_ms: 60_000,
+  probe: {
+    ran_at: AT,
+    url: 'https://merchant.example/callback',
+    ack: 'status',
+    timeout_ms: 10_000,
+    order_id: 'ORDER0001',
+    cases: [{ case: 'valid', expect: 'ack', notification_id: 'probe_1_payment', order_id: 'ORDER0001', status: 200, reply: 'SUCCESS', error: null, latency_ms: 3, acknowledged: true, requests_after: ['req_3'], actions_after: ['STATUS_QUERY'] }]
+  },
+  checks: [CHECK]
+}
+
+/** The report with every string `text`, but its enumerations (status, group, ack) as they were: they pick the markup. */
+function reportWithText (text: string, ack: 'status' | 'body'): ReadinessReport {
+  const report = withText(REPORT, text)
+  const statuses = ['failed', 'passed', 'not_exercised'] as const
+  const groups = ['requests', 'callback', 'resilience'] as const
+  const checks = statuses.flatMap((status) => groups.map((group, i) => ({ ...withText(CHECK, text), status, group, required: i !== 1 })))
+  return { ...report, probe: { ...report.probe!, ack }, checks }
+}
+
 /** A copy of `value` with every string in it (not the record keys) replaced by `text`; numbers and booleans stay. */
 function withText<T> (value: T, text: string): T {
   if (typeof value === 'string') return text as T
@@ -165,6 +206,9 @@ function views (text: string): Record<string, () => SafeHtml | Promise<SafeHtml>
     'admin request page, no order': () => renderRequestPage({ entry: { ...entry, crypto: { ...entry.crypto, expected_md5: null, plaintext: null, canonical: null } }, orderExists: false, canLogOut: true }),
     'admin merchants': () => renderMerchantsPage({ merchants: [merchant, { ...merchant, merchant_id: `${text}2` }], isRuntime: (id) => id.endsWith('2'), canLogOut: true }),
     'admin login': () => renderLoginPage({ next: text, error: text }),
+    'admin readiness': () => renderReadinessPage({ merchants: [option], merchantId: text, report: reportWithText(text, 'status'), lastCallbackUrl: text, pollWithin: text, done: text, error: undefined, canLogOut: true }),
+    'admin readiness, probe never run': () => renderReadinessPage({ merchants: [option], merchantId: text, report: { ...reportWithText(text, 'body'), probe: null, ready: true }, lastCallbackUrl: undefined, pollWithin: text, done: undefined, error: text, canLogOut: false }),
+    'admin readiness, no merchant chosen': () => renderReadinessPage({ merchants: [option], merchantId: undefined, report: undefined, lastCallbackUrl: undefined, pollWithin: '', done: undefined, error: text, canLogOut: true }),
     'admin not found': () => notFoundPage(text, true, 'orders'),
     'admin error page': () => adminErrorPage(text),
     'admin layout': () => adminPage({ title: text, section: 'none', canLogOut: true }, html`<p>${text}</p>`),
@@ -193,7 +237,7 @@ function views (text: string): Record<string, () => SafeHtml | Promise<SafeHtml>
 
 /** Which view functions the table above calls: a new one fails the census below until it is rendered here. */
 const RENDERED = new Set([
-  'renderOrdersPage', 'renderOrderPage', 'renderRequestsPage', 'renderRequestPage', 'renderMerchantsPage', 'renderLoginPage',
+  'renderOrdersPage', 'renderOrderPage', 'renderRequestsPage', 'renderRequestPage', 'renderMerchantsPage', 'renderLoginPage', 'renderReadinessPage',
   'notFoundPage', 'adminErrorPage', 'adminPage', 'statusBadge', 'verdictBadge', 'flash', 'jsonBlock', 'filterSelect', 'timeTag',
   'liveRefresh', 'qrSvg', 'renderCheckoutPage', 'renderLinkForm', 'renderScanPage', 'renderUnionPayPage', 'renderUnionPayResult',
   'renderPageError', 'renderNotFound', 'page', 'returnToMerchant', 'htmlDocument'

@@ -10,6 +10,8 @@ export interface ReadinessPageData {
   report: ReadinessReport | undefined
   /** The callback URL the probe would use by default (the merchant's newest), to show in the form. */
   lastCallbackUrl: string | undefined
+  /** The poll window as asked for (`?poll_within=`), '' for the default. */
+  pollWithin: string
   done: string | undefined
   error: string | undefined
   canLogOut: boolean
@@ -17,6 +19,7 @@ export interface ReadinessPageData {
 
 // The checklist's own few rules: constant CSS, so `raw`. Checks are cards, never a wide table: the page fits a phone.
 const STYLE = raw(`<style>
+main p code{overflow-wrap:anywhere}
 .checks{list-style:none;margin:0;padding:0}
 .checks>li{background:#fff;border:1px solid #d1d5db;border-radius:.5rem;padding:.75rem 1rem;margin:.5rem 0;overflow-wrap:anywhere}
 .checks h3{font-size:1rem;margin:0 0 .35rem;display:flex;flex-wrap:wrap;gap:.5rem;align-items:baseline}
@@ -48,7 +51,7 @@ ${check.status !== 'passed' && html`<p><strong>Fix:</strong> ${check.fix}</p>`}
 </li>`
 }
 
-function probeForm (merchantId: string, lastCallbackUrl: string | undefined, report: ReadinessReport): SafeHtml {
+function probeForm (merchantId: string, lastCallbackUrl: string | undefined, pollWithin: string, report: ReadinessReport): SafeHtml {
   const ack = report.probe?.ack ?? 'status'
   return html`<section class="card" aria-labelledby="probe-title">
 <h2 id="probe-title">Callback probe</h2>
@@ -59,6 +62,7 @@ ${report.probe === null
     : html`<p class="muted" id="probe-last">Last run ${timeTag(report.probe.ran_at)} against <code>${report.probe.url}</code> (ack=${report.probe.ack}).</p>`}
 <form class="probe" method="post" action="/sandbox/readiness/probe">
 <input type="hidden" name="merchant_id" value="${merchantId}">
+<input type="hidden" name="poll_within" value="${pollWithin}">
 <label>Callback URL <input type="url" name="callback_url" value="${lastCallbackUrl ?? ''}" placeholder="https://your-shop.example/ottpay/callback"></label>
 <label>An acknowledgement is
 <select name="ack"><option value="status"${ack === 'status' && html` selected`}>any 2xx</option><option value="body"${ack === 'body' && html` selected`}>2xx with SUCCESS in the body</option></select></label>
@@ -86,9 +90,10 @@ export function renderReadinessPage (data: ReadinessPageData): SafeHtml {
 and <code>ottpay-sandbox readiness --merchant ID</code>.</p>
 <form class="filters" method="get" action="/sandbox/readiness">
 ${filterSelect('merchant_id', 'Merchant', data.merchants, merchantId)}
+<label>Poll STATUS_QUERY within <input name="poll_within" value="${data.pollWithin}" placeholder="300s" size="6"></label>
 <button type="submit">Show</button>
 </form>
 ${flash(data.done, data.error)}
-${report !== undefined && merchantId !== undefined && html`${probeForm(merchantId, data.lastCallbackUrl, report)}${checklist(report)}`}
+${report !== undefined && merchantId !== undefined && html`${probeForm(merchantId, data.lastCallbackUrl, data.pollWithin, report)}${checklist(report)}`}
 ${report === undefined && html`<p class="muted">Choose a merchant to see its checklist.</p>`}`)
 }
