@@ -36,6 +36,9 @@ import { registerSandboxRequests } from './routes/sandbox-requests.js'
 import { registerSandboxFaults } from './routes/sandbox-faults.js'
 import { registerSandboxStats } from './routes/sandbox-stats.js'
 import { registerAdminUi } from './routes/admin-ui.js'
+import { registerAdminReadiness } from './routes/admin-readiness.js'
+import { registerSandboxReadiness } from './routes/sandbox-readiness.js'
+import { createReadiness } from './readiness/readiness.js'
 import type { Store } from './store/index.js'
 import type { Resettable } from './engine/reset.js'
 
@@ -164,6 +167,16 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   const requestLog = createRequestLog(config.requestLogSize, merchants)
   resettables.push(store, requestLog, merchants)
   resettables.push(faults)
+  const readiness = createReadiness({
+    store,
+    merchants,
+    requestLog,
+    clock,
+    fetch: options.fetch ?? globalThis.fetch,
+    callbackTimeoutMs: config.callbackTimeoutMs,
+    callbackAllowlist: config.callbackAllowlist
+  })
+  resettables.push(readiness)
   registerProcessRoutes(app, { merchants, store, clock, ids, payments, rates, outcomes, requestLog, faults }, baseUrlOf)
   registerHostedUnionPay(app, { store, merchants, payments })
   registerHostedConverge(app, { store, merchants, payments })
@@ -182,6 +195,8 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   registerSandboxStats(app, store, merchants)
   registerSandboxClock(app, clock, advance)
   registerAdminUi(app, { store, merchants, payments, dispatcher, requestLog, faults, clock, adminToken: config.adminToken, baseUrlOf })
+  registerSandboxReadiness(app, readiness)
+  registerAdminReadiness(app, { readiness, merchants, store, adminToken: config.adminToken })
 
   // Pending callbacks (also those left by a crash) and due autopay/expiry run on a timer from the start: it wakes
   // when the next thing falls due, and at least every `interval` (the clock may be moved meanwhile).

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { InputError, UsageError } from './errors.js'
-import { openHelp, sealHelp, serveHelp, topHelp, USAGE, type CommandName } from './help.js'
+import { openHelp, readinessHelp, sealHelp, serveHelp, topHelp, USAGE, type CommandName } from './help.js'
 import { openCommand } from './open.js'
 import { wantsHelp } from './parse.js'
+import { readinessCommand } from './readiness.js'
 import { sealCommand } from './seal.js'
 import { serveEnv } from './serve.js'
 import type { Stdin } from './stdin.js'
@@ -19,8 +20,8 @@ export interface Io {
 }
 
 const NAME = 'ottpay-sandbox'
-const COMMANDS: readonly CommandName[] = ['serve', 'seal', 'open']
-const HELP: Record<CommandName, () => string> = { serve: serveHelp, seal: sealHelp, open: openHelp }
+const COMMANDS: readonly CommandName[] = ['serve', 'seal', 'open', 'readiness']
+const HELP: Record<CommandName, () => string> = { serve: serveHelp, seal: sealHelp, open: openHelp, readiness: readinessHelp }
 
 function packageVersion (): string {
   // dist/cli/main.js and src/cli/main.ts both sit two folders below package.json.
@@ -74,6 +75,12 @@ export async function main (argv: readonly string[], io: Io): Promise<Outcome> {
       case 'open':
         io.stdout.write(`${await openCommand(args, io.stdin())}\n`)
         return exit(0)
+      case 'readiness': {
+        const { output, notes, code } = await readinessCommand(args, io.env)
+        if (notes !== '') io.stderr.write(`${NAME} readiness: ${notes}`)
+        io.stdout.write(output)
+        return exit(code)
+      }
     }
   } catch (err) {
     const label = `${NAME} ${command}`

@@ -34,6 +34,9 @@ export interface GatewayTrace {
 
 const envelope = compile(RequestEnvelopeSchema)
 
+/** The warning of a request whose md5 matched only with Java-style numbers; the readiness checks look for it. */
+export const JAVA_MD5_WARNING = 'md5 matched only with whole numbers spelled like Java ("100.0"): send amounts as strings'
+
 function list (values: Iterable<string>): string {
   return [...values].join(', ')
 }
@@ -97,7 +100,7 @@ export async function processEnvelope (body: unknown, deps: GatewayDeps, baseUrl
   trace.plaintext = opened.plaintext
   trace.canonical = opened.canonical
   trace.expected_md5 = request.md5
-  if (opened.numberStyle === 'java') trace.warnings.push('md5 matched only with whole numbers spelled like Java ("100.0"): send amounts as strings')
+  if (opened.numberStyle === 'java') trace.warnings.push(JAVA_MD5_WARNING)
 
   const data = normalizeData(opened.data, definition.aliases ?? {}, definition.trim ?? [], trace.warnings)
   trace.data = data

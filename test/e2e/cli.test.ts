@@ -242,7 +242,7 @@ t.test('seal and open refuse data nested deeper than MAX_DATA_DEPTH: one line on
 
 t.test('a bad command line exits 2 with the message and the usage on stderr', async (t) => {
   const cases: Array<[string[], RegExp]> = [
-    [['frobnicate'], /^ottpay-sandbox: unknown command "frobnicate"; the commands are serve, seal, open\n\nUsage:\n/],
+    [['frobnicate'], /^ottpay-sandbox: unknown command "frobnicate"; the commands are serve, seal, open, readiness\n\nUsage:\n/],
     [['seal', '--key', 'K', '--bogus', 'x'], /^ottpay-sandbox seal: .*'--bogus'[\s\S]*\nUsage: ottpay-sandbox seal /],
     [['--bogus'], /^ottpay-sandbox serve: .*'--bogus'[\s\S]*\nUsage: ottpay-sandbox \[serve\] /],
     [['seal'], /^ottpay-sandbox seal: --key is required\n/],

@@ -67,10 +67,11 @@ t.test('every npm script the docs run exists', async (t) => {
 })
 
 t.test('every option the docs give `ottpay-sandbox` exists', async (t) => {
-  const known = new Set([...SERVE_FLAGS.map((f) => f.flag), 'help', 'version', 'key', 'action', 'merchant'])
+  // serve's options, the other commands' (seal, open, readiness: src/cli/help.ts) and the global ones.
+  const known = new Set([...SERVE_FLAGS.map((f) => f.flag), 'help', 'version', 'key', 'action', 'merchant', 'sandbox', 'callback', 'ack', 'poll-within', 'settle', 'token', 'format'])
   let checked = 0
   for (const { where, line } of shellLines) {
-    const command = /(?:npx ottpay-sandbox|ottpay-sandbox (?:serve|seal|open))(.*)$/.exec(line)?.[1]
+    const command = /(?:npx ottpay-sandbox|ottpay-sandbox (?:serve|seal|open|readiness))(.*)$/.exec(line)?.[1]
     if (command === undefined) continue
     for (const [, flag] of command.replace(/#.*$/, '').matchAll(/\s--([a-z-]+)/g)) {
       t.ok(known.has(flag!), `${where}: --${flag}`)

@@ -17,6 +17,7 @@ const LAYERS: string[][] = [
   ['engine'],
   ['protocol'],
   ['inspector', 'client'],
+  ['readiness'],
   ['views'],
   ['plugins'],
   ['routes'],

@@ -8,6 +8,7 @@ import type { RequestLogEntry } from '../../src/inspector/log-entry.js'
 import type { Order } from '../../src/domain/orders/order.js'
 import type { ReturnTarget } from '../../src/domain/orders/return-to-merchant.js'
 import type { Fault } from '../../src/engine/faults/fault.js'
+import type { Check, ReadinessReport } from '../../src/readiness/report.js'
 import { htmlDocument } from '../../src/views/document.js'
 import { renderClockPage } from '../../src/views/admin/clock-page.js'
 import { renderFaultsPage } from '../../src/views/admin/faults-page.js'
@@ -19,6 +20,7 @@ import { renderLoginPage } from '../../src/views/admin/login-page.js'
 import { renderMerchantsPage } from '../../src/views/admin/merchants-page.js'
 import { renderOrderPage } from '../../src/views/admin/order-page.js'
 import { renderOrdersPage } from '../../src/views/admin/orders-page.js'
+import { renderReadinessPage } from '../../src/views/admin/readiness-page.js'
 import { qrSvg } from '../../src/views/admin/qr.js'
 import { renderRequestPage } from '../../src/views/admin/request-page.js'
 import { renderRequestsPage, verdictBadge } from '../../src/views/admin/requests-page.js'
@@ -137,6 +139,45 @@ const MERCHANT: Required<Merchant> = {
   autopay_after: '5s'
 }
 
+const CHECK: Required<Check> = {
+  id: 'sealing',
+  group: 'requests',
+  title: 'Requests are sealed',
+  required: true,
+  status: 'failed',
+  evidence: '2 requests did not open',
+  requests: ['req_1', 'req_2'],
+  attempts: ['probe:valid'],
+  fix: 'Seal with your key.',
+  docs: 'docs/go-live-checklist.md#sealing-and-md5'
+}
+
+const REPORT: Required<ReadinessReport> = {
+  merchant_id: 'QC00005496',
+  generated_at: AT,
+  ready: false,
+  summary: { passed: 1, failed: 1, not_exercised: 1 },
+  poll_within_ms: 60_000,
+  probe: {
+    ran_at: AT,
+    url: 'https://merchant.example/callback',
+    ack: 'status',
+    timeout_ms: 10_000,
+    order_id: 'ORDER0001',
+    cases: [{ case: 'valid', expect: 'ack', notification_id: 'probe_1_payment', order_id: 'ORDER0001', status: 200, reply: 'SUCCESS', error: null, latency_ms: 3, acknowledged: true, requests_after: ['req_3'], actions_after: ['STATUS_QUERY'] }]
+  },
+  checks: [CHECK]
+}
+
+/** The report with every string `text`, but its enumerations (status, group, ack) as they were: they pick the markup. */
+function reportWithText (text: string, ack: 'status' | 'body'): ReadinessReport {
+  const report = withText(REPORT, text)
+  const statuses = ['failed', 'passed', 'not_exercised'] as const
+  const groups = ['requests', 'callback', 'resilience'] as const
+  const checks = statuses.flatMap((status) => groups.map((group, i) => ({ ...withText(CHECK, text), status, group, required: i !== 1 })))
+  return { ...report, probe: { ...report.probe!, ack }, checks }
+}
+
 /** A copy of `value` with every string in it (not the record keys) replaced by `text`; numbers and booleans stay. */
 function withText<T> (value: T, text: string): T {
   if (typeof value === 'string') return text as T
@@ -193,6 +234,9 @@ function views (text: string): Record<string, () => SafeHtml | Promise<SafeHtml>
     'admin clock': () => renderClockPage({ nowMs: Date.parse(AT), offsetMs: 3_600_000, done: 'advanced', error: text, canLogOut: true }),
     'admin new order': () => renderNewOrderPage({ merchants: [option], form: { merchant_id: text, biz_type: text, amount: text, order_id: text, call_back_url: text }, error: text, requestPath: text, canLogOut: true, clockOffsetMs: 1 }),
     'admin login': () => renderLoginPage({ next: text, error: text }),
+    'admin readiness': () => renderReadinessPage({ merchants: [option], merchantId: text, report: reportWithText(text, 'status'), lastCallbackUrl: text, pollWithin: text, done: text, error: undefined, canLogOut: true }),
+    'admin readiness, probe never run': () => renderReadinessPage({ merchants: [option], merchantId: text, report: { ...reportWithText(text, 'body'), probe: null, ready: true }, lastCallbackUrl: undefined, pollWithin: text, done: undefined, error: text, canLogOut: false }),
+    'admin readiness, no merchant chosen': () => renderReadinessPage({ merchants: [option], merchantId: undefined, report: undefined, lastCallbackUrl: undefined, pollWithin: '', done: undefined, error: text, canLogOut: true }),
     'admin not found': () => notFoundPage(text, true, 'orders'),
     'admin error page': () => adminErrorPage(text),
     'admin layout': () => adminPage({ title: text, section: 'none', canLogOut: true }, html`<p>${text}</p>`),
@@ -231,7 +275,7 @@ function views (text: string): Record<string, () => SafeHtml | Promise<SafeHtml>
 
 /** Which view functions the table above calls: a new one fails the census below until it is rendered here. */
 const RENDERED = new Set([
-  'renderOrdersPage', 'renderOrderPage', 'renderRequestsPage', 'renderRequestPage', 'renderMerchantsPage', 'renderLoginPage',
+  'renderOrdersPage', 'renderOrderPage', 'renderRequestsPage', 'renderRequestPage', 'renderMerchantsPage', 'renderLoginPage', 'renderReadinessPage',
   'notFoundPage', 'adminErrorPage', 'adminPage', 'statusBadge', 'verdictBadge', 'flash', 'jsonBlock', 'filterSelect', 'timeTag',
   'liveRefresh', 'qrSvg', 'renderCheckoutPage', 'renderLinkForm', 'renderScanPage', 'renderUnionPayPage', 'renderUnionPayResult',
   'renderConvergePage', 'renderConvergeChallenge', 'renderConvergeResult', 'renderPorticoPage', 'renderPorticoResult',

@@ -2,7 +2,7 @@ import { htmlDocument } from '../document.js'
 import { html, raw, type SafeHtml } from '../html.js'
 
 /** Which nav entry the page belongs to, so it can say `aria-current="page"`. */
-export type AdminSection = 'orders' | 'requests' | 'merchants' | 'faults' | 'clock' | 'new-order' | 'login' | 'none'
+export type AdminSection = 'orders' | 'requests' | 'merchants' | 'faults' | 'clock' | 'new-order' | 'readiness' | 'login' | 'none'
 
 export interface AdminPageOptions {
   title: string
@@ -96,6 +96,7 @@ ${navLink('/sandbox/merchants', 'Merchants', section === 'merchants')}
 ${navLink('/sandbox/faults', 'Faults', section === 'faults')}
 ${navLink('/sandbox/clock', 'Clock', section === 'clock')}
 ${navLink('/sandbox/new-order', 'New test order', section === 'new-order')}
+${navLink('/sandbox/readiness', 'Go-live', section === 'readiness')}
 ${navLink('/docs', 'API docs', false)}
 </ul></nav>`
 }
