@@ -7,6 +7,8 @@ import { createLateAnswers } from '../engine/faults/late-answers.js'
 import { faultNote } from '../engine/faults/notes.js'
 import type { FaultRegistry } from '../engine/faults/registry.js'
 import { spoilAnswer, statusBody } from '../engine/faults/spoil-answer.js'
+import type { PendingEntry } from '../inspector/build-entry.js'
+import { callSummary, GATEWAY_CALL } from '../inspector/call-summary.js'
 import type { RequestLog } from '../inspector/request-log.js'
 import { RequestEnvelopeSchema, ResponseEnvelopeSchema, type ResponseEnvelope } from '../protocol/envelope.js'
 import { processEnvelope, type GatewayDeps, type GatewayTrace } from '../protocol/gateway.js'
@@ -80,12 +82,16 @@ export function registerProcessRoutes (app: FastifyInstance, deps: ProcessDeps, 
   app.addHook('preClose', async () => late.release())
 
   function record (request: FastifyRequest, path: string, httpStatus: number, reply: Record<string, unknown>): void {
+    const exchange = { path, httpStatus, at: new Date(deps.clock.now()).toISOString(), body: request.body, trace: traces.get(request), reply }
+    let entry: PendingEntry | undefined
     try {
-      deps.requestLog.record({ path, httpStatus, at: new Date(deps.clock.now()).toISOString(), body: request.body, trace: traces.get(request), reply })
+      entry = deps.requestLog.record(exchange)
     } catch (err) {
       // The inspector is a diagnostic aid: its failure must never change what the merchant receives.
       request.log.error({ err }, 'request log entry failed')
     }
+    // One log record per call, with the entry's id: the terminal's line leads to the inspector's page.
+    request.log.info(callSummary(exchange, entry, request.id), GATEWAY_CALL)
   }
 
   /** Closes the connection without an answer; `process` first runs the request (the order exists). */
