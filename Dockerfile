@@ -7,7 +7,8 @@
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# --ignore-scripts: `prepare` (scripts/build-if-stale.mjs, not copied) builds in a clone; here the build is below.
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 RUN npm run build
@@ -24,7 +25,7 @@ ENV NODE_ENV=production \
     FIXTURES_DIR=/app/fixtures
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # Mount your own folder over /app/fixtures (or point FIXTURES_DIR elsewhere) to change merchants, outcomes, rates.
 COPY fixtures ./fixtures

@@ -1,10 +1,11 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import formbody from '@fastify/formbody'
 import { createVirtualClock, systemClock, type Clock } from './platform/clock.js'
 import type { Config } from './config/config.js'
 import type { Merchant } from './domain/fixtures.js'
 import { createIds, type Ids } from './platform/ids.js'
 import { createDispatcher } from './engine/callbacks/dispatcher.js'
+import { createOwnListener } from './engine/callbacks/own-listener.js'
 import { createFaultRegistry } from './engine/faults/registry.js'
 import { createMerchantDirectory } from './engine/merchants.js'
 import { createPayments } from './engine/orders/payments.js'
@@ -19,7 +20,8 @@ import { registerHostedLinks } from './routes/hosted-links.js'
 import { registerScanPage } from './routes/hosted-scan.js'
 import { createRequestLog } from './inspector/request-log.js'
 import { registerAdminAuth } from './plugins/admin-auth.js'
-import { registerErrorHandler } from './plugins/error-handler.js'
+import { hostPolicy, registerAllowedHosts } from './plugins/allowed-hosts.js'
+import { answerFrameworkError, registerErrorHandler } from './plugins/error-handler.js'
 import { lazySchemaController } from './plugins/lazy-schemas.js'
 import { registerSwagger } from './plugins/swagger.js'
 import { registerHealthRoute } from './routes/health.js'
@@ -59,6 +61,10 @@ export interface AppOptions {
   tickIntervalMs?: number
   /** Fastify's logger option: `false` in tests, pino options in the server. */
   logger?: FastifyServerOptions['logger']
+  /** Fastify's two lines per request (received, completed); the server's pretty format leaves them out. Default: on. */
+  logRequests?: boolean
+  /** How long a client may take to send a whole request, headers included (slow or stalled clients); default 30 s. */
+  requestTimeoutMs?: number
 }
 
 /** Test and embedding hooks: run what fell due now, and wait for callbacks in flight. */
@@ -74,6 +80,9 @@ declare module 'fastify' {
     sandbox: SandboxControls
   }
 }
+
+/** A client must send its whole request within this (README, Hardening). */
+export const REQUEST_TIMEOUT_MS = 30_000
 
 /** Never log what could carry a secret or a card number. */
 export const LOG_REDACT = ['req.headers.authorization', 'req.headers["x-admin-token"]', 'req.body', 'res.body']
@@ -109,8 +118,24 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
 
   // Route schemas compile on their first request, not at ready (start fast, plugins/lazy-schemas.ts).
   const schemas = lazySchemaController()
-  const app = Fastify({ logger, bodyLimit: config.bodyLimit, trustProxy: false, requestTimeout: 30_000, schemaController: schemas.schemaController })
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS
+  const app = Fastify({
+    logger,
+    logController: new LogController({ disableRequestLogging: options.logRequests === false }),
+    bodyLimit: config.bodyLimit,
+    trustProxy: false,
+    requestTimeout,
+    // Node checks the request and header timeouts only every 30 s by default, so a stalled client held its
+    // connection for up to twice the limit: check every second (headers count against the same limit).
+    http: { requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(1000, requestTimeout) },
+    // A malformed percent-encoding in a path (/sandbox/pay/scan/%ZZ) is answered by the one error handler, as a
+    // page on page routes, instead of fastify's own JSON.
+    frameworkErrors: answerFrameworkError,
+    schemaController: schemas.schemaController
+  })
   schemas.attach(app)
+  // Where the server listens, once it does: callbacks must never go there (engine/callbacks/own-listener.ts).
+  const ownListener = createOwnListener({ publicUrl: config.publicUrl, address: () => app.server.address() })
 
   await app.register(formbody, { bodyLimit: config.bodyLimit })
   // Some clients send the JSON envelope as text/plain or with no content type at all; read it as JSON anyway.
@@ -124,6 +149,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
   })
   registerErrorHandler(app)
   await registerSwagger(app)
+  registerAllowedHosts(app, hostPolicy(config))
   registerAdminAuth(app, config.adminToken)
 
   const outcomes = options.outcomes ?? { by_amount_suffix: {} }
@@ -139,6 +165,7 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     concurrencyPerHost: config.callbackConcurrencyPerHost,
     faults,
     allowlist: config.callbackAllowlist,
+    ownListener,
     // Called only once the app runs, when `scheduler` exists.
     onUnrecorded: (delivery) => { scheduler.retryCallback(delivery.id, clock.now() + 1000) }
   })
@@ -177,12 +204,12 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     callbackAllowlist: config.callbackAllowlist
   })
   resettables.push(readiness)
-  registerProcessRoutes(app, { merchants, store, clock, ids, payments, rates, outcomes, requestLog, faults }, baseUrlOf)
+  registerProcessRoutes(app, { merchants, store, clock, ids, payments, rates, outcomes, ownListener, requestLog, faults }, baseUrlOf)
   registerHostedUnionPay(app, { store, merchants, payments })
   registerHostedConverge(app, { store, merchants, payments })
   registerHostedPortico(app, { store, merchants, payments })
   registerScanPage(app, { store, merchants, payments })
-  const hosted = { store, merchants, payments, clock, ids, rates, outcomes, baseUrlOf }
+  const hosted = { store, merchants, payments, clock, ids, rates, outcomes, baseUrlOf, ownListener }
   registerCheckoutPage(app, hosted)
   registerHostedLinks(app, hosted)
   registerApiSchemas(app)

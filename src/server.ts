@@ -6,6 +6,7 @@ import { buildApp, LOG_REDACT, LOG_SERIALIZERS } from './app.js'
 import { ConfigError, loadConfig } from './config/config.js'
 import { FixtureError, loadFixtures } from './domain/fixtures.js'
 import { StoreError } from './domain/errors.js'
+import { chooseLogFormat, prettyDestination, startBanner, startLine } from './plugins/log-output.js'
 import { createStore } from './store/index.js'
 
 /** The longest a shutdown may take: in-flight requests, callbacks (cut after their grace) and the last writes. */
@@ -13,6 +14,8 @@ const SHUTDOWN_LIMIT_MS = 8000
 
 async function main (): Promise<void> {
   const config = loadConfig(process.env)
+  // A person at a terminal gets a banner and a line per gateway call; programs (CI, Docker, a pipe) get JSON.
+  const format = chooseLogFormat(config.logFormat, process.stdout.isTTY === true)
   const fixtures = await loadFixtures(config.fixturesDir)
   const startupWarnings: string[] = []
   let warn = (message: string): void => { startupWarnings.push(message) }
@@ -28,7 +31,14 @@ async function main (): Promise<void> {
     outcomes: fixtures.outcomes,
     rates: fixtures.rates,
     store,
-    logger: { level: config.logLevel, redact: LOG_REDACT, serializers: LOG_SERIALIZERS }
+    logger: {
+      level: config.logLevel,
+      redact: LOG_REDACT,
+      serializers: LOG_SERIALIZERS,
+      ...(format === 'pretty' ? { stream: prettyDestination(process.stdout) } : {})
+    },
+    // The readable log has one line per gateway call; fastify's two per request are for the JSON log.
+    logRequests: format === 'json'
   })
 
   // What the store overcame while loading (a torn journal line, a migration) goes to the log like everything after.
@@ -67,12 +77,16 @@ async function main (): Promise<void> {
   process.on('SIGINT', shutdown)
   process.on('SIGTERM', shutdown)
 
-  const ids = fixtures.merchants.map((m) => m.merchant_id).join(', ')
-  // One start line that says where it listens, where the data lives and which merchants exist.
+  const merchants = fixtures.merchants.map((m) => m.merchant_id)
+  // The start says where it listens, where the data lives and which merchants exist: one line in JSON, a banner
+  // with the admin UI and the docs on a terminal.
   await app.listen({
     port: config.port,
     host: config.host,
-    listenTextResolver: (address) => `ottpay-sandbox listening on ${address} · data: ${store.location} · merchants: ${ids}`
+    listenTextResolver: (address) => {
+      const info = { address, data: store.location, merchants, tokenRequired: config.adminToken !== undefined }
+      return format === 'pretty' ? startBanner(info) : startLine(info)
+    }
   })
 }
 

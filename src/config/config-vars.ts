@@ -118,17 +118,32 @@ function adminToken ({ raw }: ConfigInput): string | undefined {
 
 const ALLOWED_HOST = /^(\*\.)?([a-z0-9_-]+(?:\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\])(?::(\d{1,5}))?$/
 
-function callbackAllowlist ({ raw }: ConfigInput): readonly AllowedHost[] | undefined {
+/** A comma list of hosts: `host`, `host:port`, `*.domain`, `[::1]:9000` (CALLBACK_ALLOWLIST, ALLOWED_HOSTS). */
+function hostList ({ name, raw }: ConfigInput): readonly AllowedHost[] | undefined {
   if (raw === undefined || raw.trim() === '') return undefined
   return Object.freeze(raw.split(',').map((part) => {
     const entry = part.trim().toLowerCase().replace(/\.(?=:|$)/, '')
     const match = ALLOWED_HOST.exec(entry)
     const port = match?.[3] === undefined ? undefined : Number(match[3])
     if (match === null || (port !== undefined && (port < 1 || port > 65535)) || (match[1] !== undefined && match[2]!.startsWith('['))) {
-      throw new ConfigError(`CALLBACK_ALLOWLIST must be a comma list of hosts such as localhost,127.0.0.1:3000,*.example.com; "${part.trim()}" is not one`)
+      throw new ConfigError(`${name} must be a comma list of hosts such as localhost,127.0.0.1:3000,*.example.com; "${part.trim()}" is not one`)
     }
     return Object.freeze({ host: match[2]!.replace(/^\[(.*)\]$/, '$1'), subdomains: match[1] !== undefined, port })
   }))
+}
+
+/** ALLOWED_HOSTS: `*` answers to any Host; otherwise a host list like CALLBACK_ALLOWLIST's. */
+function allowedHosts (input: ConfigInput): Config['allowedHosts'] {
+  return input.raw?.trim() === '*' ? 'any' : hostList(input)
+}
+
+const LOG_FORMATS = ['auto', 'pretty', 'json'] as const
+
+function logFormat (input: ConfigInput): Config['logFormat'] {
+  const value = given(input).toLowerCase()
+  const format = LOG_FORMATS.find((f) => f === value)
+  if (format === undefined) throw new ConfigError(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}, got "${input.raw}"`)
+  return format
 }
 
 /** Every variable, one per {@link Config} field, in the order of `serve --help` and the README. */
@@ -152,6 +167,13 @@ export const CONFIG_VARS: { readonly [K in keyof Config]: ConfigVar<Config[K]> }
     parse: path
   },
   logLevel: { env: 'LOG_LEVEL', value: 'LEVEL', fallback: 'info', help: 'fatal, error, warn, info, debug, trace or silent', parse: logLevel },
+  logFormat: {
+    env: 'LOG_FORMAT',
+    value: 'FORMAT',
+    fallback: 'auto',
+    help: 'pretty (a start banner and a line per gateway call), json (pino JSON lines), or auto: pretty on a terminal',
+    parse: logFormat
+  },
   bodyLimit: { env: 'BODY_LIMIT', value: 'BYTES', fallback: '1048576', help: 'largest request body', parse: integer(1024, 64 * 1024 * 1024) },
   callbackRetrySchedule: {
     env: 'CALLBACK_RETRY_SCHEDULE',
@@ -174,7 +196,7 @@ export const CONFIG_VARS: { readonly [K in keyof Config]: ConfigVar<Config[K]> }
     env: 'CALLBACK_ALLOWLIST',
     value: 'HOSTS',
     help: 'hosts callbacks may go to, e.g. localhost,127.0.0.1:3000,*.example.com (default: any)',
-    parse: callbackAllowlist
+    parse: hostList
   },
   autopayAfterMs: {
     env: 'AUTOPAY_AFTER',
@@ -189,6 +211,12 @@ export const CONFIG_VARS: { readonly [K in keyof Config]: ConfigVar<Config[K]> }
     value: 'TOKEN',
     help: 'require this token for /sandbox and /sandbox/api (default: open; prefer the variable, other users can read arguments)',
     parse: adminToken
+  },
+  allowedHosts: {
+    env: 'ALLOWED_HOSTS',
+    value: 'HOSTS',
+    help: 'Host names the admin UI and control API answer to besides loopback ones, or * (default: PUBLIC_URL\'s host; any when HOST is not loopback)',
+    parse: allowedHosts
   },
   requestLogSize: {
     env: 'REQUEST_LOG_SIZE',

@@ -9,6 +9,8 @@ export interface Config {
   dbFile: string
   fixturesDir: string
   logLevel: string
+  /** LOG_FORMAT: `pretty` lines for a person, pino `json` lines, or `auto` (pretty when stdout is a terminal). */
+  logFormat: 'auto' | 'pretty' | 'json'
   /** Largest request body accepted, in bytes. */
   bodyLimit: number
   /** Delays between callback attempts (CALLBACK_RETRY_SCHEDULE); after the last, a delivery is given up. */
@@ -25,6 +27,11 @@ export interface Config {
   orderExpiryMs: number
   /** When set, the admin UI (/sandbox) and the control API (/sandbox/api) require it (ADMIN_TOKEN). */
   adminToken: string | undefined
+  /**
+   * ALLOWED_HOSTS: the Host names the admin UI, the control API, /healthz and /docs answer to (a guard against DNS
+   * rebinding); `any` for every name; undefined: the default, which src/plugins/allowed-hosts.ts computes.
+   */
+  allowedHosts: readonly AllowedHost[] | 'any' | undefined
   /** Gateway calls the request inspector keeps, newest first (REQUEST_LOG_SIZE); 0 keeps none. */
   requestLogSize: number
   /** Orders kept at most (RETENTION_ORDERS): beyond it the oldest closed orders are pruned; 0 keeps every order. */
@@ -37,7 +44,7 @@ export interface Config {
   callbackAllowlist: readonly AllowedHost[] | undefined
 }
 
-/** One CALLBACK_ALLOWLIST entry: `host`, `host:port`, `*.domain` or `*.domain:port`; IPv6 in brackets. */
+/** One CALLBACK_ALLOWLIST or ALLOWED_HOSTS entry: `host`, `host:port`, `*.domain` or `*.domain:port`; IPv6 in brackets. */
 export interface AllowedHost {
   /** Lowercase host name or IP address (IPv6 without brackets); for a wildcard, the domain after `*.`. */
   host: string

@@ -10,7 +10,7 @@ import { GATEWAY_STEPS, STEP_LABELS, type GatewayStep, type RequestLogEntry } fr
  * The order an exchange is about: a refund (and a query of a refund's id) is about the order refunded, a
  * checkout query about its prepay order, anything else about its `order_id` / `orderId`.
  */
-function orderIdOf (data: Record<string, unknown>): unknown {
+export function orderIdOf (data: Record<string, unknown>): unknown {
   return data.ori_order_id ?? data.prepay_order_id ?? data.order_id ?? data.orderId
 }
 

@@ -28,6 +28,8 @@ export const REQUEST_PAGE = { default: 100, max: 1000 }
 export interface Recorded {
   id: string
   kept: boolean
+  /** The entry, when the log kept it. */
+  entry?: PendingEntry
   error?: unknown
 }
 
@@ -91,7 +93,7 @@ export function createRequestLog (size: number, merchants: MerchantDirectory): R
         ring[start] = pending
         start = (start + 1) % size
       }
-      return { id, kept: true }
+      return { id, kept: true, entry: pending }
     },
     list (filter = {}) {
       const found: RequestLogEntry[] = []

@@ -85,23 +85,39 @@ function logFailure (err: Error, request: FastifyRequest): void {
   if (log !== undefined) request.log.error({ err }, log)
 }
 
+/** Answers an error in the surface's format; `adminPage`: a page of the admin UI (its shell, not the payer's). */
+function answer (err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply, surface: Surface, adminPage: boolean): FastifyReply {
+  logFailure(err, request)
+  if (surface === 'gateway') {
+    const failure = gatewayError(err, request)
+    return reply.code(failure.httpStatus).send({ rsp_code: failure.code, rsp_msg: failure.message })
+  }
+  if (surface === 'page') {
+    const failure = pageError(err, request)
+    const render = adminPage ? adminErrorPage : renderPageError
+    return sendHtml(reply, failure.html ?? render(failure.message), failure.status)
+  }
+  const failure = apiError(err, request)
+  return reply.code(failure.status).send(failure.body)
+}
+
+/**
+ * Fastify's `frameworkErrors`: a path fastify cannot decode (`/sandbox/pay/scan/%ZZ`) matches no route, so the
+ * surface comes from the path: the control API answers JSON, the admin UI and the payer pages an HTML page.
+ */
+export function answerFrameworkError (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const path = request.url.split('?')[0]!
+  const problem = err.code === 'FST_ERR_BAD_URL'
+    ? Object.assign(new Error(`the address ${path} is not valid: a % must be followed by two hexadecimal digits`), { statusCode: 400 })
+    : err
+  const api = !path.startsWith('/sandbox') || path.startsWith('/sandbox/api/')
+  answer(problem, request, reply, api ? 'api' : 'page', !api && !path.startsWith('/sandbox/pay/'))
+}
+
 /** The one error handler (style rule 5): maps catalogue errors to each surface's wire format. */
 export function registerErrorHandler (app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
-    logFailure(err, request)
-    const surface = surfaceOf(request)
-    if (surface === 'gateway') {
-      const failure = gatewayError(err, request)
-      return reply.code(failure.httpStatus).send({ rsp_code: failure.code, rsp_msg: failure.message })
-    }
-    if (surface === 'page') {
-      const failure = pageError(err, request)
-      // Admin pages keep the admin shell; payer pages the payer's.
-      const render = request.routeOptions.config?.admin === 'ui' ? adminErrorPage : renderPageError
-      return sendHtml(reply, failure.html ?? render(failure.message), failure.status)
-    }
-    const failure = apiError(err, request)
-    return reply.code(failure.status).send(failure.body)
+    return answer(err, request, reply, surfaceOf(request), request.routeOptions.config?.admin === 'ui')
   })
 
   app.setNotFoundHandler((request, reply) => {

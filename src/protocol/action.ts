@@ -4,6 +4,7 @@ import type { DataObject } from '../crypto/index.js'
 import type { Merchant } from '../domain/fixtures.js'
 import type { GatewayCode } from '../domain/errors.js'
 import type { Ids } from '../platform/ids.js'
+import type { OwnListener } from '../engine/callbacks/own-listener.js'
 import type { Payments } from '../engine/orders/payments.js'
 import type { OutcomesFile } from '../domain/outcomes.js'
 import type { RatesFile } from '../domain/rates.js'
@@ -21,6 +22,8 @@ export interface ActionServices {
   rates: RatesFile
   /** Magic outcomes (fixtures `outcomes.json`): PASSIVEPAY reads its magic auth codes here. */
   outcomes: OutcomesFile
+  /** The sandbox's own address: no order may take it as its callback URL. */
+  ownListener: OwnListener
 }
 
 /** What an action handler may use: the calling merchant, its request, and the injected services. */

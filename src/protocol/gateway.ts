@@ -126,7 +126,8 @@ export async function processEnvelope (body: unknown, deps: GatewayDeps, baseUrl
       ids: deps.ids,
       payments: deps.payments,
       rates: deps.rates,
-      outcomes: deps.outcomes
+      outcomes: deps.outcomes,
+      ownListener: deps.ownListener
     }, data)
   } catch (err) {
     if (err instanceof GatewayError || err instanceof DomainError) {

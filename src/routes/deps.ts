@@ -1,5 +1,6 @@
 // What the route modules are built from: the services app.ts wires and hands to each register function.
 import type { Dispatcher } from '../engine/callbacks/dispatcher.js'
+import type { OwnListener } from '../engine/callbacks/own-listener.js'
 import type { RequestLog } from '../inspector/request-log.js'
 import type { Clock, VirtualClock } from '../platform/clock.js'
 import type { FaultRegistry } from '../engine/faults/registry.js'
@@ -23,6 +24,7 @@ export interface HostedDeps {
   rates: RatesFile
   outcomes: OutcomesFile
   baseUrlOf: BaseUrlOf
+  ownListener: OwnListener
 }
 
 /** What the admin UI's pages and buttons are built from. */

@@ -118,8 +118,8 @@ interface LinkContext extends OrderContext {
 }
 
 function contextOf (deps: HostedDeps, request: FastifyRequest, merchant: Merchant, kind: LinkKind): LinkContext {
-  const { store, clock, ids } = deps
-  return { merchant, action: kind, version: LINK_VERSION, store, clock, ids, baseUrl: deps.baseUrlOf(request) }
+  const { store, clock, ids, ownListener } = deps
+  return { merchant, action: kind, version: LINK_VERSION, store, clock, ids, ownListener, baseUrl: deps.baseUrlOf(request) }
 }
 
 /** The order a browser refresh or the back button reopens: same merchant, id, kind of link and amount. */

@@ -7,6 +7,7 @@ import { createLateAnswers } from '../engine/faults/late-answers.js'
 import { faultNote } from '../engine/faults/notes.js'
 import type { FaultRegistry } from '../engine/faults/registry.js'
 import { spoilAnswer, statusBody } from '../engine/faults/spoil-answer.js'
+import { callSummary, GATEWAY_CALL } from '../inspector/call-summary.js'
 import type { RequestLog } from '../inspector/request-log.js'
 import { INSPECTOR_HEADER, REQUEST_ID_HEADER, RequestEnvelopeSchema, ResponseEnvelopeSchema, type ResponseEnvelope } from '../protocol/envelope.js'
 import { processEnvelope, type GatewayDeps, type GatewayTrace } from '../protocol/gateway.js'
@@ -81,8 +82,11 @@ export function registerProcessRoutes (app: FastifyInstance, deps: ProcessDeps, 
 
   /** Logs the call; returns its id and, when the log kept it, the inspector page that explains it. */
   function record (request: FastifyRequest, path: string, httpStatus: number, reply: Record<string, unknown>): { id: string, inspector?: string } {
-    const recorded = deps.requestLog.record({ path, httpStatus, at: new Date(deps.clock.now()).toISOString(), body: request.body, trace: traces.get(request), reply })
+    const exchange = { path, httpStatus, at: new Date(deps.clock.now()).toISOString(), body: request.body, trace: traces.get(request), reply }
+    const recorded = deps.requestLog.record(exchange)
     if (recorded.error !== undefined) request.log.error({ err: recorded.error, request_id: recorded.id }, 'request log entry failed')
+    // One log record per call, with the entry's id: the terminal's line leads to the inspector's page.
+    request.log.info(callSummary(exchange, recorded.entry, recorded.id), GATEWAY_CALL)
     return recorded.kept ? { id: recorded.id, inspector: `${baseUrlOf(request)}/sandbox/requests/${recorded.id}` } : { id: recorded.id }
   }
 

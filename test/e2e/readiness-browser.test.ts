@@ -1,12 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { build } from '../helpers/build.js'
-import { CHROMIUM, launchBrowser } from '../helpers/browser.js'
+import { launchBrowser } from '../helpers/browser.js'
 import { driveFlow, EXPECTED_FAILURES, FAKE_MERCHANTS, httpAccess, startFakeMerchant, type Fakes } from '../helpers/fake-merchants.js'
 
 // The go-live checklist page in a real browser: the three fake merchants driven through the whole flow first.
-if (!existsSync(CHROMIUM)) throw new Error(`the browser tests need Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`)
 t.setTimeout(120_000)
 
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url)

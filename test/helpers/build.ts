@@ -53,6 +53,9 @@ export interface BuildOverrides {
   fetch?: typeof globalThis.fetch
   /** 0 by default: tests move the manual clock and call `app.sandbox.tick()` themselves. */
   tickIntervalMs?: number
+  /** buildApp's own options, passed on when set. */
+  logRequests?: boolean
+  requestTimeoutMs?: number
 }
 
 /** The shipped magic-outcome table. */
@@ -85,7 +88,9 @@ export async function build (t: Tap, overrides: BuildOverrides = {}): Promise<Te
     rates: overrides.rates ?? RATES,
     fetch: overrides.fetch ?? offlineFetch,
     tickIntervalMs: overrides.tickIntervalMs ?? 0,
-    logger: overrides.logger ?? false
+    logger: overrides.logger ?? false,
+    ...(overrides.logRequests === undefined ? {} : { logRequests: overrides.logRequests }),
+    ...(overrides.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: overrides.requestTimeoutMs })
   })
   t.teardown(() => app.close())
   return { app, store, clock, config }

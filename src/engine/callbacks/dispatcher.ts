@@ -7,6 +7,7 @@ import type { FaultRegistry } from '../faults/registry.js'
 import type { Store } from '../../store/index.js'
 import type { Attempt, Delivery } from '../../domain/callbacks/delivery.js'
 import { FairQueue } from './fair-queue.js'
+import type { OwnListener } from './own-listener.js'
 
 export interface DispatcherOptions {
   store: Store
@@ -30,6 +31,8 @@ export interface DispatcherOptions {
   onUnrecorded?: (delivery: Delivery) => void
   /** Hosts callbacks may go to (CALLBACK_ALLOWLIST); undefined: any. */
   allowlist?: readonly AllowedHost[]
+  /** The sandbox's own address: a callback there is never sent. */
+  ownListener?: OwnListener
 }
 
 export interface Dispatcher {
@@ -150,15 +153,29 @@ export function createDispatcher (options: DispatcherOptions): DeliveryEngine {
     for (const resolve of done) resolve()
   }
 
+  /** Why a callback to this URL is never sent (the attempt's error, the log line), or undefined. */
+  function refusal (url: string): { error: string, log: string } | undefined {
+    if (!callbackAllowed(url, options.allowlist)) {
+      return { error: `not sent: ${hostOf(url)} is not in CALLBACK_ALLOWLIST`, log: 'callback refused: host not in CALLBACK_ALLOWLIST' }
+    }
+    // Orders are checked when created, but one stored before this listener existed (or under another port) may
+    // still name it.
+    if (options.ownListener?.targets(url) === true) {
+      return { error: `not sent: ${hostOf(url)} is the sandbox itself (a callback there would drive its own control API)`, log: 'callback refused: the URL is the sandbox itself' }
+    }
+    return undefined
+  }
+
   async function attempt (delivery: Delivery): Promise<Attempt> {
     const n = delivery.attempts.length + 1
     const started = clock.now()
     const t0 = performance.now()
     const record: Attempt = { n, at: new Date(started).toISOString(), url: delivery.url, status: null, error: null, latency_ms: 0, reply: null, delivered: false }
-    if (!callbackAllowed(delivery.url, options.allowlist)) {
+    const refused = refusal(delivery.url)
+    if (refused !== undefined) {
       // Refused before any network use: a sandbox limited to some hosts never opens a connection elsewhere.
-      record.error = `not sent: ${hostOf(delivery.url)} is not in CALLBACK_ALLOWLIST`
-      log.warn({ delivery: delivery.id, host: hostOf(delivery.url) }, 'callback refused: host not in CALLBACK_ALLOWLIST')
+      record.error = refused.error
+      log.warn({ delivery: delivery.id, host: hostOf(delivery.url) }, refused.log)
       return record
     }
     // One signal for the per-attempt timeout and for shutdown (AbortSignal.any is missing from early Node 20).
@@ -209,7 +226,7 @@ export function createDispatcher (options: DispatcherOptions): DeliveryEngine {
       delivery.next_attempt_at = null
       return
     }
-    if (!callbackAllowed(delivery.url, options.allowlist)) {
+    if (refusal(delivery.url) !== undefined) {
       // Retrying cannot change the URL: give up at once, and say why in the attempt.
       delivery.status = 'failed'
       delivery.next_attempt_at = null

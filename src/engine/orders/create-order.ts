@@ -1,4 +1,5 @@
 import type { Clock } from '../../platform/clock.js'
+import type { OwnListener } from '../callbacks/own-listener.js'
 import { GatewayError, IdTakenError } from '../../domain/errors.js'
 import type { Merchant } from '../../domain/fixtures.js'
 import type { Ids } from '../../platform/ids.js'
@@ -16,6 +17,8 @@ export interface OrderContext {
   clock: Clock
   ids: Ids
   store: { orders: Pick<OrderRepository, 'find' | 'idTaken' | 'insert'> }
+  /** The sandbox's own address, which no callback URL may name. */
+  ownListener: OwnListener
 }
 
 export interface NewOrder {
@@ -63,11 +66,22 @@ export function requireOperator (ctx: OrderContext, operatorId: string | undefin
 }
 
 /**
+ * The callback URL must not be the sandbox itself: the callback of a payment would call the sandbox's own control
+ * API (`/sandbox/api/reset` wipes every merchant's data). The dispatcher checks again before sending.
+ */
+function refuseSelfCallback (ctx: Pick<OrderContext, 'ownListener'>, url: string): void {
+  if (url === '' || !ctx.ownListener.targets(url)) return
+  throw new GatewayError('PARAM_INVALID',
+    `the callback URL ${url} is the sandbox's own address: the sandbox does not send callbacks to itself; give the URL of your own receiver`)
+}
+
+/**
  * Builds an `init` order for the calling merchant and reserves its id. The caller fills `code_url` and
  * `response`, then persists with {@link commitOrder}. Throws an {@link IdTakenError} (ORDER_USED) for an id the merchant already used.
  */
 export function draftOrder (ctx: OrderContext, input: NewOrder): Order {
   requireOperator(ctx, input.operator_id)
+  refuseSelfCallback(ctx, input.notify_url)
   const orderId = input.order_id ?? ctx.ids.orderId()
   if (ctx.store.orders.idTaken(ctx.merchant.merchant_id, orderId)) {
     throw new IdTakenError(ctx.merchant.merchant_id, orderId)
