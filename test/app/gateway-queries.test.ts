@@ -108,7 +108,19 @@ t.test('CC_QUERYPAY answers a card order\'s status in the §19b fields', async (
   const before = await callAction(app, 'CC_QUERYPAY', '2.0', portico)
   t.equal(before.body.rsp_code, 'SUCCESS', before.body.rsp_msg)
   t.equal(before.schemaProblem, undefined)
-  t.same(before.data, { rspCode: 'SUCCESS', rspMsg: 'success', order_status: 'init', orderId: 'CARD0001', bizpay_order_id: before.data!.bizpay_order_id, amount: '2500', tip: '0' })
+  t.same(before.data, {
+    rspCode: 'SUCCESS',
+    rspMsg: 'success',
+    order_status: 'init',
+    orderId: 'CARD0001',
+    order_id: 'CARD0001',
+    merchant_id: 'QC00000001',
+    currency: 'CAD',
+    bizpay_order_id: before.data!.bizpay_order_id,
+    amount: '2500',
+    total_amount: '2500',
+    tip: '0'
+  })
 
   clock.set(T0 + 5000)
   await payNow(app, 'CARD0001')
