@@ -201,7 +201,8 @@ export async function buildApp (options: AppOptions): Promise<FastifyInstance> {
     clock,
     fetch: options.fetch ?? globalThis.fetch,
     callbackTimeoutMs: config.callbackTimeoutMs,
-    callbackAllowlist: config.callbackAllowlist
+    callbackAllowlist: config.callbackAllowlist,
+    ownListener
   })
   resettables.push(readiness)
   registerProcessRoutes(app, { merchants, store, clock, ids, payments, rates, outcomes, ownListener, requestLog, faults }, baseUrlOf)

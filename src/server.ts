@@ -3,7 +3,7 @@
  * cleanly. The only file that listens or exits.
  */
 import { buildApp, LOG_REDACT, LOG_SERIALIZERS } from './app.js'
-import { ConfigError, loadConfig } from './config/config.js'
+import { ConfigError, configWarnings, loadConfig } from './config/config.js'
 import { FixtureError, loadFixtures } from './domain/fixtures.js'
 import { StoreError } from './domain/errors.js'
 import { chooseLogFormat, prettyDestination, startBanner, startLine } from './plugins/log-output.js'
@@ -43,7 +43,7 @@ async function main (): Promise<void> {
 
   // What the store overcame while loading (a torn journal line, a migration) goes to the log like everything after.
   warn = (message) => app.log.warn(message)
-  for (const message of startupWarnings) warn(message)
+  for (const message of [...configWarnings(config), ...startupWarnings]) warn(message)
 
   let closing = false
   const shutdown = (signal: string) => {

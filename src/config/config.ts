@@ -19,6 +19,18 @@ function requireTokenOffLoopback (host: string, token: string | undefined): void
   throw new ConfigError(`HOST=${host} exposes the control API and the admin UI (which pay orders and reveal sign keys) beyond this machine; set ADMIN_TOKEN (8 to 256 printable characters) to protect them, or listen on 127.0.0.1`)
 }
 
+/**
+ * What the configuration allows but a person should know at start: a PUBLIC_URL naming another machine (a proxy in
+ * front of the sandbox) with no ADMIN_TOKEN lets whoever reaches that name drive the control API (its host is
+ * accepted by the DNS-rebinding guard, src/plugins/allowed-hosts.ts).
+ */
+export function configWarnings (config: Pick<Config, 'publicUrl' | 'adminToken' | 'allowedHosts'>): string[] {
+  if (config.publicUrl === undefined || config.adminToken !== undefined || config.allowedHosts !== undefined) return []
+  const host = new URL(config.publicUrl).hostname.replace(/^\[(.*)\]$/, '$1')
+  if (isLoopback(host) || host === 'localhost' || host.endsWith('.localhost')) return []
+  return [`PUBLIC_URL names ${host} and ADMIN_TOKEN is unset: whoever reaches ${host} (through your proxy) can use the control API and the admin UI, which pay orders, reset data and reveal sign keys; set ADMIN_TOKEN`]
+}
+
 /** Reads and validates the configuration; throws a {@link ConfigError} naming the variable at fault. */
 export function loadConfig (env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const config: Record<string, unknown> = {}

@@ -4,6 +4,7 @@ import { ApiError } from '../domain/errors.js'
 import type { Merchant } from '../domain/fixtures.js'
 import type { Order } from '../domain/orders/order.js'
 import { ATTEMPT_HEADER, callbackAllowed, NOTIFICATION_HEADER } from '../engine/callbacks/dispatcher.js'
+import type { OwnListener } from '../engine/callbacks/own-listener.js'
 import { spoilAnswer } from '../engine/faults/spoil-answer.js'
 import type { RequestLog } from '../inspector/request-log.js'
 import type { Clock } from '../platform/clock.js'
@@ -25,6 +26,8 @@ export interface ProbeDeps {
   timeoutMs: number
   /** CALLBACK_ALLOWLIST */
   allowlist: readonly AllowedHost[] | undefined
+  /** The sandbox's own listener (src/engine/callbacks/own-listener.ts). */
+  ownListener: OwnListener
 }
 
 export interface ProbeTarget {
@@ -164,6 +167,10 @@ async function send (deps: ProbeDeps, target: ProbeTarget, forged: Forged): Prom
 export async function runProbe (deps: ProbeDeps, target: ProbeTarget): Promise<ProbeRun> {
   if (!callbackAllowed(target.url, deps.allowlist)) {
     throw new ApiError('BAD_REQUEST', `the callback URL ${target.url} is not allowed by CALLBACK_ALLOWLIST: the probe sends only where callbacks may go`)
+  }
+  // As for real callbacks: a probe aimed at the sandbox would drive its own control API (POST …/reset wipes everything).
+  if (deps.ownListener.targets(target.url)) {
+    throw new ApiError('BAD_REQUEST', `the callback URL ${target.url} is the sandbox itself: the probe sends only to the merchant's endpoint`)
   }
   const now = deps.clock.now()
   const cases: ProbeCase[] = []

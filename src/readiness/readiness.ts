@@ -7,6 +7,7 @@ import type { RequestLog } from '../inspector/request-log.js'
 import type { Clock } from '../platform/clock.js'
 import type { Store } from '../store/index.js'
 import { readinessChecks } from './checks.js'
+import type { OwnListener } from '../engine/callbacks/own-listener.js'
 import { runProbe } from './probe.js'
 import type { AckMode, ProbeRun, ReadinessReport } from './report.js'
 
@@ -26,6 +27,8 @@ export interface ReadinessDeps {
   fetch: typeof globalThis.fetch
   callbackTimeoutMs: number
   callbackAllowlist: readonly AllowedHost[] | undefined
+  /** The sandbox's own listener: the probe never sends there (it would drive the control API, e.g. reset). */
+  ownListener: OwnListener
 }
 
 function isHttpUrl (text: string): boolean {
@@ -98,7 +101,7 @@ export function createReadiness (deps: ReadinessDeps): Readiness {
       const order = orders.find((o) => o.status === 'success') ?? orders[0]
       const other = deps.merchants.list().find((m) => m.merchant_id !== merchantId && m.sign_key !== merchant.sign_key)
       const run = await runProbe(
-        { fetch: deps.fetch, clock: deps.clock, requestLog: deps.requestLog, timeoutMs: deps.callbackTimeoutMs, allowlist: deps.callbackAllowlist },
+        { fetch: deps.fetch, clock: deps.clock, requestLog: deps.requestLog, timeoutMs: deps.callbackTimeoutMs, allowlist: deps.callbackAllowlist, ownListener: deps.ownListener },
         { merchant, otherKey: other?.sign_key, order, url, ack: options.ack ?? 'status', settleMs: options.settleMs ?? DEFAULT_SETTLE_MS, run: runs }
       )
       probes.set(merchantId, run)

@@ -150,3 +150,19 @@ t.test('the admin UI page shows the checklist and runs the probe with its button
   const choose = await app.inject({ method: 'GET', url: '/sandbox/readiness' })
   t.match(choose.body, /Choose a merchant/)
 })
+
+t.test('the probe never targets the sandbox itself: its own control API (reset) stays out of reach', async (t) => {
+  const fetched: string[] = []
+  const { app } = await build(t, { fetch: async (input: string | URL | Request) => { fetched.push(String(input)); return new Response('ok') } })
+  const address = await app.listen({ port: 0, host: '127.0.0.1' })
+  const port = new URL(address).port
+  await app.inject({ method: 'POST', url: '/sandbox/api/merchants', payload: {} })
+  const before = (await app.inject({ method: 'GET', url: '/sandbox/api/merchants' })).json() as unknown[]
+  for (const url of [`${address}/sandbox/api/reset`, `http://localhost:${port}/sandbox/api/reset`, `http://[::1]:${port}/sandbox/api/reset`, `http://2130706433:${port}/sandbox/api/reset`]) {
+    const res = await app.inject({ method: 'POST', url: `/sandbox/api/merchants/${MERCHANT.merchant_id}/readiness/probe`, payload: { callback_url: url, settle_ms: 0 } })
+    t.equal(res.statusCode, 400, url)
+    t.match(res.json().message, /is the sandbox itself/, url)
+  }
+  t.same(fetched, [], 'nothing was sent')
+  t.same((await app.inject({ method: 'GET', url: '/sandbox/api/merchants' })).json(), before, 'nothing was reset')
+})

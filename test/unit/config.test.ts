@@ -1,7 +1,7 @@
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { ConfigError, loadConfig } from '../../src/config/config.js'
+import { ConfigError, configWarnings, loadConfig } from '../../src/config/config.js'
 import { FixtureError, loadFixtures } from '../../src/domain/fixtures.js'
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures', import.meta.url))
@@ -229,4 +229,13 @@ t.test('broken fixture folders are refused with a FixtureError naming merchants.
     t.type(err, FixtureError, name)
     t.match((err as Error).message, message, name)
   }
+})
+
+t.test('a warning at start when PUBLIC_URL names another machine and no ADMIN_TOKEN protects the control API', async (t) => {
+  t.match(configWarnings(loadConfig({ PUBLIC_URL: 'https://sandbox.example.com' })), [/PUBLIC_URL names sandbox\.example\.com and ADMIN_TOKEN is unset/])
+  t.same(configWarnings(loadConfig({ PUBLIC_URL: 'https://sandbox.example.com', ADMIN_TOKEN: 'a-long-token' })), [], 'a token protects it')
+  t.same(configWarnings(loadConfig({ PUBLIC_URL: 'https://sandbox.example.com', ALLOWED_HOSTS: 'other' })), [], 'an explicit host list decides')
+  t.same(configWarnings(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:9000' })), [], 'loopback')
+  t.same(configWarnings(loadConfig({ PUBLIC_URL: 'http://localhost:9000' })), [], 'localhost')
+  t.same(configWarnings(loadConfig({})), [], 'no PUBLIC_URL')
 })
