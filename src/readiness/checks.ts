@@ -27,24 +27,29 @@ interface Spec {
   required: boolean
   fix: string
   anchor: string
+  /** The check's rule. */
+  verdict: (input: ReadinessInput) => Verdict
 }
 
-/** Every check, in the order the checklist shows them. The anchors are headings of docs/go-live-checklist.md. */
+/**
+ * Every check, in the order the checklist shows them, with its rule (below). The anchors are headings of
+ * docs/go-live-checklist.md.
+ */
 export const SPECS = [
-  { id: 'sealing', group: 'requests', title: 'Requests are sealed with a correct md5, without the Java-number fallback', required: true, anchor: 'sealing-and-md5', fix: 'Build md5 from the values as strings, sorted by key (Appendix A), derive the AES key from it, and seal every request with your own sign key.' },
-  { id: 'amounts-as-strings', group: 'requests', title: 'Amounts and every other value are sent as strings', required: true, anchor: 'amounts-as-strings', fix: 'Send every value of data as a JSON string ("100" for 1.00), never as a number.' },
-  { id: 'order-ids', group: 'requests', title: 'Order ids are unique and within the documented length', required: true, anchor: 'order-ids', fix: 'Give every new order and refund a fresh id of 1 to 64 letters, digits, "-" or "_", and reuse an id only to retry the very same request.' },
-  { id: 'operator-id', group: 'requests', title: 'operator_id is sent where the action takes it', required: true, anchor: 'operator-id', fix: 'Send the operator_id OTT Pay issued you with every action that takes one.' },
-  { id: 'actions-succeed', group: 'requests', title: 'Every action the integration uses has been answered SUCCESS at least once', required: true, anchor: 'every-action-succeeds', fix: 'Open the rejected requests in the request inspector and fix what their hints name until each action you use succeeds.' },
-  { id: 'answers-verified', group: 'requests', title: 'Answers are verified: a corrupted answer is noticed (optional)', required: false, anchor: 'answers-verified', fix: 'Open every answer with your key and check its md5; when it does not verify, ask again (STATUS_QUERY) instead of trusting it.' },
-  { id: 'callback-valid', group: 'callback', title: 'A valid callback is acknowledged with 2xx within the timeout', required: true, anchor: 'valid-callback', fix: 'Answer a callback that verifies with HTTP 2xx (body SUCCESS) quickly, and do slow work after answering.' },
-  { id: 'callback-duplicate', group: 'callback', title: 'The same callback again is acknowledged and not booked twice', required: true, anchor: 'repeated-callback', fix: 'Remember the notification id (or the order\'s paid state) and acknowledge a repeat without acting on it again.' },
-  { id: 'callback-wrong-md5', group: 'callback', title: 'A callback with a wrong md5 is not acknowledged', required: true, anchor: 'forged-callbacks', fix: 'Open every callback with your sign key and refuse it (non-2xx) when it does not decrypt or its md5 does not match.' },
-  { id: 'callback-other-key', group: 'callback', title: 'A callback sealed with another merchant\'s key is not acknowledged', required: true, anchor: 'forged-callbacks', fix: 'Open callbacks with your own sign key only, and refuse one that does not open with it.' },
-  { id: 'callback-unknown-order', group: 'callback', title: 'A callback for an order you never created is not acknowledged', required: true, anchor: 'forged-callbacks', fix: 'Look the callback\'s order_id up in your own records and refuse it when you never created that order.' },
-  { id: 'callback-declined', group: 'callback', title: 'A FAIL callback is acknowledged', required: true, anchor: 'fail-callback', fix: 'Acknowledge a FAIL callback with 2xx too (and leave the order unpaid): otherwise the gateway keeps sending it.' },
-  { id: 'polls-lost-callback', group: 'resilience', title: 'When a callback does not arrive, STATUS_QUERY is polled in time', required: true, anchor: 'poll-when-the-callback-is-lost', fix: 'Poll STATUS_QUERY for an order still unpaid on your side a short while after the payer paid, instead of waiting for the callback forever.' },
-  { id: 'retry-after-timeout', group: 'resilience', title: 'After a gateway timeout, the same order is retried or queried, not created again', required: true, anchor: 'retry-after-a-timeout', fix: 'When a request times out, query its order_id (or resend it unchanged) before creating anything new.' }
+  { id: 'sealing', group: 'requests', title: 'Requests are sealed with a correct md5, without the Java-number fallback', required: true, anchor: 'sealing-and-md5', fix: 'Build md5 from the values as strings, sorted by key (Appendix A), derive the AES key from it, and seal every request with your own sign key.', verdict: ({ entries }) => sealing(entries) },
+  { id: 'amounts-as-strings', group: 'requests', title: 'Amounts and every other value are sent as strings', required: true, anchor: 'amounts-as-strings', fix: 'Send every value of data as a JSON string ("100" for 1.00), never as a number.', verdict: ({ entries }) => amountsAsStrings(entries) },
+  { id: 'order-ids', group: 'requests', title: 'Order ids are unique and within the documented length', required: true, anchor: 'order-ids', fix: 'Give every new order and refund a fresh id of 1 to 64 letters, digits, "-" or "_", and reuse an id only to retry the very same request.', verdict: ({ entries }) => orderIds(entries) },
+  { id: 'operator-id', group: 'requests', title: 'operator_id is sent where the action takes it', required: true, anchor: 'operator-id', fix: 'Send the operator_id OTT Pay issued you with every action that takes one.', verdict: ({ entries }) => operatorId(entries) },
+  { id: 'actions-succeed', group: 'requests', title: 'Every action the integration uses has been answered SUCCESS at least once', required: true, anchor: 'every-action-succeeds', fix: 'Open the rejected requests in the request inspector and fix what their hints name until each action you use succeeds.', verdict: ({ entries }) => actionsSucceed(entries) },
+  { id: 'answers-verified', group: 'requests', title: 'Answers are verified: a corrupted answer is noticed (optional)', required: false, anchor: 'answers-verified', fix: 'Open every answer with your key and check its md5; when it does not verify, ask again (STATUS_QUERY) instead of trusting it.', verdict: ({ entries }) => afterFaults(entries, CORRUPTED, 'corrupted answer', 'the next request was about another order: the spoiled answer was trusted') },
+  { id: 'callback-valid', group: 'callback', title: 'A valid callback is acknowledged with 2xx within the timeout', required: true, anchor: 'valid-callback', fix: 'Answer a callback that verifies with HTTP 2xx (body SUCCESS) quickly, and do slow work after answering.', verdict: ({ probe }) => acknowledged(probe, 'valid', 'A valid callback') },
+  { id: 'callback-duplicate', group: 'callback', title: 'The same callback again is acknowledged and not booked twice', required: true, anchor: 'repeated-callback', fix: 'Remember the notification id (or the order\'s paid state) and acknowledge a repeat without acting on it again.', verdict: ({ probe }) => duplicate(probe) },
+  { id: 'callback-wrong-md5', group: 'callback', title: 'A callback with a wrong md5 is not acknowledged', required: true, anchor: 'forged-callbacks', fix: 'Open every callback with your sign key and refuse it (non-2xx) when it does not decrypt or its md5 does not match.', verdict: ({ probe }) => refused(probe, 'wrong_md5', 'A callback with a wrong md5') },
+  { id: 'callback-other-key', group: 'callback', title: 'A callback sealed with another merchant\'s key is not acknowledged', required: true, anchor: 'forged-callbacks', fix: 'Open callbacks with your own sign key only, and refuse one that does not open with it.', verdict: ({ probe }) => refused(probe, 'other_key', 'A callback sealed with another merchant\'s key') },
+  { id: 'callback-unknown-order', group: 'callback', title: 'A callback for an order you never created is not acknowledged', required: true, anchor: 'forged-callbacks', fix: 'Look the callback\'s order_id up in your own records and refuse it when you never created that order.', verdict: ({ probe }) => refused(probe, 'unknown_order', 'A callback for an order never created') },
+  { id: 'callback-declined', group: 'callback', title: 'A FAIL callback is acknowledged', required: true, anchor: 'fail-callback', fix: 'Acknowledge a FAIL callback with 2xx too (and leave the order unpaid): otherwise the gateway keeps sending it.', verdict: ({ probe }) => acknowledged(probe, 'declined', 'A FAIL callback') },
+  { id: 'polls-lost-callback', group: 'resilience', title: 'When a callback does not arrive, STATUS_QUERY is polled in time', required: true, anchor: 'poll-when-the-callback-is-lost', fix: 'Poll STATUS_QUERY for an order still unpaid on your side a short while after the payer paid, instead of waiting for the callback forever.', verdict: pollsLostCallback },
+  { id: 'retry-after-timeout', group: 'resilience', title: 'After a gateway timeout, the same order is retried or queried, not created again', required: true, anchor: 'retry-after-a-timeout', fix: 'When a request times out, query its order_id (or resend it unchanged) before creating anything new.', verdict: ({ entries }) => afterFaults(entries, NO_ANSWER, 'gateway timeout', 'a new order of the same action and amount was created instead of querying or retrying the first') }
 ] as const satisfies readonly Spec[]
 
 export type CheckId = typeof SPECS[number]['id']
@@ -309,22 +314,5 @@ function duplicate (probe: ProbeRun | undefined): Verdict {
 
 /** The checklist of one merchant, from what the sandbox has seen and the last probe. Pure. */
 export function readinessChecks (input: ReadinessInput): Check[] {
-  const { entries, probe } = input
-  const verdicts: Record<CheckId, Verdict> = {
-    sealing: sealing(entries),
-    'amounts-as-strings': amountsAsStrings(entries),
-    'order-ids': orderIds(entries),
-    'operator-id': operatorId(entries),
-    'actions-succeed': actionsSucceed(entries),
-    'answers-verified': afterFaults(entries, CORRUPTED, 'corrupted answer', 'the next request was about another order: the spoiled answer was trusted'),
-    'callback-valid': acknowledged(probe, 'valid', 'A valid callback'),
-    'callback-duplicate': duplicate(probe),
-    'callback-wrong-md5': refused(probe, 'wrong_md5', 'A callback with a wrong md5'),
-    'callback-other-key': refused(probe, 'other_key', 'A callback sealed with another merchant\'s key'),
-    'callback-unknown-order': refused(probe, 'unknown_order', 'A callback for an order never created'),
-    'callback-declined': acknowledged(probe, 'declined', 'A FAIL callback'),
-    'polls-lost-callback': pollsLostCallback(input),
-    'retry-after-timeout': afterFaults(entries, NO_ANSWER, 'gateway timeout', 'a new order of the same action and amount was created instead of querying or retrying the first')
-  }
-  return SPECS.map((spec) => checkOf(spec, verdicts[spec.id]))
+  return SPECS.map((spec) => checkOf(spec, spec.verdict(input)))
 }

@@ -5,6 +5,7 @@ import type { Merchant } from '../domain/fixtures.js'
 import type { Order } from '../domain/orders/order.js'
 import { ATTEMPT_HEADER, callbackAllowed, NOTIFICATION_HEADER } from '../engine/callbacks/dispatcher.js'
 import type { OwnListener } from '../engine/callbacks/own-listener.js'
+import { postCallback } from '../engine/callbacks/post-callback.js'
 import { spoilAnswer } from '../engine/faults/spoil-answer.js'
 import type { RequestLog } from '../inspector/request-log.js'
 import type { Clock } from '../platform/clock.js'
@@ -16,7 +17,6 @@ export const PROBE_HEADER_VALUE = 'readiness'
 
 /** The key of "another merchant" when the sandbox knows no other: any key but the merchant's own will do. */
 const STRANGER_KEY = 'PROBE-OTHER-MERCHANT-KEY'
-const REPLY_BYTES = 512
 
 export interface ProbeDeps {
   fetch: typeof globalThis.fetch
@@ -57,24 +57,6 @@ interface Forged {
 export function isAcknowledged (status: number | null, reply: string | null, ack: AckMode): boolean {
   if (status === null || status < 200 || status > 299) return false
   return ack === 'status' || /success/i.test(reply ?? '')
-}
-
-async function firstBytes (res: Response): Promise<string> {
-  if (res.body === null) return ''
-  const reader = res.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  try {
-    while (size < REPLY_BYTES) {
-      const { done, value } = await reader.read()
-      if (done) break
-      chunks.push(value)
-      size += value.byteLength
-    }
-  } finally {
-    reader.cancel().catch(() => undefined)
-  }
-  return Buffer.concat(chunks).subarray(0, REPLY_BYTES).toString('utf8')
 }
 
 /** The cases, in the order they are sent. The valid one and its repeat come first, so nothing forged can spoil them. */
@@ -123,31 +105,16 @@ async function send (deps: ProbeDeps, target: ProbeTarget, forged: Forged): Prom
     requests_after: [],
     actions_after: []
   }
-  const abort = new AbortController()
-  const timer = setTimeout(() => abort.abort(), deps.timeoutMs)
   const t0 = performance.now()
-  try {
-    const res = await deps.fetch(target.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'ottpay-sandbox',
-        [PROBE_HEADER]: PROBE_HEADER_VALUE,
-        [NOTIFICATION_HEADER]: forged.notificationId,
-        [ATTEMPT_HEADER]: String(forged.attempt)
-      },
-      body: JSON.stringify(forged.body),
-      signal: abort.signal,
-      redirect: 'manual'
-    })
-    result.status = res.status
-    result.reply = await firstBytes(res)
-  } catch (err) {
-    const e = err as { name?: string, message?: string, cause?: { code?: string } }
-    result.error = abort.signal.aborted ? `timeout after ${deps.timeoutMs} ms` : `${e.message ?? String(err)}${e.cause?.code === undefined ? '' : ` (${e.cause.code})`}`
-  } finally {
-    clearTimeout(timer)
-  }
+  const outcome = await postCallback(deps.fetch, {
+    url: target.url,
+    headers: { [PROBE_HEADER]: PROBE_HEADER_VALUE, [NOTIFICATION_HEADER]: forged.notificationId, [ATTEMPT_HEADER]: String(forged.attempt) },
+    body: forged.body,
+    timeoutMs: deps.timeoutMs
+  })
+  result.status = outcome.status
+  result.reply = outcome.reply
+  result.error = outcome.error
   result.latency_ms = Math.round(performance.now() - t0)
   result.acknowledged = isAcknowledged(result.status, result.reply, target.ack)
   if (target.settleMs > 0) await sleep(target.settleMs)

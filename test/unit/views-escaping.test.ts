@@ -34,6 +34,7 @@ import { renderScanPage } from '../../src/views/payer/scan-page.js'
 import { renderUnionPayPage, renderUnionPayResult } from '../../src/views/payer/unionpay-page.js'
 import { renderConvergeChallenge, renderConvergePage, renderConvergeResult } from '../../src/views/payer/converge-page.js'
 import { renderPorticoPage, renderPorticoResult } from '../../src/views/payer/portico-page.js'
+import { cardSummary, renderCardChoicePage, renderCardChoiceResult } from '../../src/views/payer/card-page.js'
 
 // Every view rendered with every string field hostile, then read back as a browser would tokenize it: a value that
 // broke out of its text or attribute would add a tag, an attribute or a `javascript:` link.
@@ -265,6 +266,10 @@ function views (text: string): Record<string, () => SafeHtml | Promise<SafeHtml>
     'portico page, closed': () => renderPorticoPage(order, text, text),
     'portico result': () => renderPorticoResult(order, text, 'pay', undefined, post),
     'portico result, refused': () => renderPorticoResult(order, text, 'decline', text, get),
+    'card summary': () => cardSummary(order, text, html`<dt>Card</dt><dd>${text}</dd>`),
+    'card choice page': () => renderCardChoicePage({ name: text, intro: text, payLabel: text, awaiting: text, cardRows: () => html`<dt>Card</dt><dd>${text}</dd>` }, open, text, text),
+    'card choice page, closed': () => renderCardChoicePage({ name: text, payLabel: text, awaiting: text, cardRows: () => html`<dt>Card</dt><dd>${text}</dd>` }, order, text, text),
+    'card choice result': () => renderCardChoiceResult({ name: text, payLabel: text, awaiting: text, cardRows: () => html`<dt>Card</dt><dd>${text}</dd>` }, order, text, 'cancel', text, post),
     'payer error page': () => renderPageError(text),
     'payer not found': () => renderNotFound(),
     'payer layout': () => page(text, html`<p>${text}</p>`),
@@ -278,7 +283,7 @@ const RENDERED = new Set([
   'renderOrdersPage', 'renderOrderPage', 'renderRequestsPage', 'renderRequestPage', 'renderMerchantsPage', 'renderLoginPage', 'renderReadinessPage',
   'notFoundPage', 'adminErrorPage', 'adminPage', 'statusBadge', 'verdictBadge', 'flash', 'jsonBlock', 'filterSelect', 'timeTag',
   'liveRefresh', 'qrSvg', 'renderCheckoutPage', 'renderLinkForm', 'renderScanPage', 'renderUnionPayPage', 'renderUnionPayResult',
-  'renderConvergePage', 'renderConvergeChallenge', 'renderConvergeResult', 'renderPorticoPage', 'renderPorticoResult',
+  'renderConvergePage', 'renderConvergeChallenge', 'renderConvergeResult', 'renderPorticoPage', 'renderPorticoResult', 'cardSummary', 'renderCardChoicePage', 'renderCardChoiceResult',
   'renderPageError', 'renderNotFound', 'page', 'returnToMerchant', 'htmlDocument',
   'renderFaultsPage', 'renderClockPage', 'renderNewOrderPage'
 ])

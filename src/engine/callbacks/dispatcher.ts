@@ -8,6 +8,7 @@ import type { Store } from '../../store/index.js'
 import type { Attempt, Delivery } from '../../domain/callbacks/delivery.js'
 import { FairQueue } from './fair-queue.js'
 import type { OwnListener } from './own-listener.js'
+import { postCallback } from './post-callback.js'
 
 export interface DispatcherOptions {
   store: Store
@@ -57,8 +58,6 @@ export interface DeliveryEngine extends Dispatcher {
   close(graceMs?: number): Promise<void>
 }
 
-const REPLY_BYTES = 512
-
 /** How long attempts in flight may go on once the sandbox shuts down. */
 export const CLOSE_GRACE_MS = 2000
 
@@ -68,13 +67,6 @@ export const INTERRUPTED = 'interrupted: the sandbox shut down before the mercha
 /** Headers that identify the notification and the attempt, stable across retries and restarts. */
 export const NOTIFICATION_HEADER = 'x-ottpay-sandbox-notification-id'
 export const ATTEMPT_HEADER = 'x-ottpay-sandbox-attempt'
-
-function describeError (err: unknown, timeoutMs: number): string {
-  const e = err as { name?: string, message?: string, cause?: { code?: string, message?: string } }
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `timeout after ${timeoutMs} ms`
-  const cause = e.cause?.code ?? e.cause?.message
-  return cause === undefined ? String(e.message ?? err) : `${e.message ?? 'fetch failed'} (${cause})`
-}
 
 /** True when CALLBACK_ALLOWLIST lets a callback go to this URL (the URL as WHATWG parses it, like fetch). */
 export function callbackAllowed (url: string, allowlist: readonly AllowedHost[] | undefined): boolean {
@@ -98,28 +90,6 @@ function hostOf (url: string): string {
   } catch {
     return url
   }
-}
-
-/**
- * The merchant's reply, up to `limit` bytes: a merchant that streams megabytes (or never ends its body) must not
- * fill the sandbox's memory or hold the slot past the timeout.
- */
-async function firstBytes (res: Response, limit: number): Promise<string> {
-  if (res.body === null) return ''
-  const reader = res.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  try {
-    while (size < limit) {
-      const { done, value } = await reader.read()
-      if (done) break
-      chunks.push(value)
-      size += value.byteLength
-    }
-  } finally {
-    reader.cancel().catch(() => undefined)
-  }
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8')
 }
 
 /**
@@ -178,37 +148,17 @@ export function createDispatcher (options: DispatcherOptions): DeliveryEngine {
       log.warn({ delivery: delivery.id, host: hostOf(delivery.url) }, refused.log)
       return record
     }
-    // One signal for the per-attempt timeout and for shutdown (AbortSignal.any is missing from early Node 20).
-    const abort = new AbortController()
-    const timer = setTimeout(() => abort.abort(new DOMException('callback timeout', 'TimeoutError')), options.timeoutMs)
-    const cut = () => abort.abort(new DOMException(INTERRUPTED, 'AbortError'))
-    if (shutdown.signal.aborted) cut()
-    shutdown.signal.addEventListener('abort', cut, { once: true })
-    try {
-      const res = await options.fetch(delivery.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'ottpay-sandbox',
-          [NOTIFICATION_HEADER]: delivery.id,
-          [ATTEMPT_HEADER]: String(n)
-        },
-        body: JSON.stringify(delivery.body),
-        signal: abort.signal,
-        // A redirect could lead anywhere, past CALLBACK_ALLOWLIST too: a 3xx is an answer, not delivered.
-        redirect: 'manual'
-      })
-      record.status = res.status
-      record.reply = await firstBytes(res, REPLY_BYTES)
-      record.delivered = res.status >= 200 && res.status < 300
-    } catch (err) {
-      record.error = abort.signal.reason instanceof DOMException && abort.signal.reason.message === INTERRUPTED
-        ? INTERRUPTED
-        : describeError(err, options.timeoutMs)
-    } finally {
-      clearTimeout(timer)
-      shutdown.signal.removeEventListener('abort', cut)
-    }
+    const outcome = await postCallback(options.fetch, {
+      url: delivery.url,
+      headers: { [NOTIFICATION_HEADER]: delivery.id, [ATTEMPT_HEADER]: String(n) },
+      body: delivery.body,
+      timeoutMs: options.timeoutMs,
+      cancel: { signal: shutdown.signal, error: INTERRUPTED }
+    })
+    record.status = outcome.status
+    record.reply = outcome.reply
+    record.error = outcome.error
+    record.delivered = outcome.error === null && outcome.status >= 200 && outcome.status < 300
     record.latency_ms = Math.round(performance.now() - t0)
     if (n <= delivery.simulate_timeouts && record.error !== INTERRUPTED) {
       // Magic outcome 05: the merchant did get this one, but the gateway acts as if it timed out and retries.

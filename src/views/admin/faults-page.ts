@@ -1,4 +1,4 @@
-import type { Fault } from '../../engine/faults/fault.js'
+import type { Fault, FaultEffectType } from '../../engine/faults/fault.js'
 import { html, join, type SafeHtml } from '../html.js'
 import { adminPage, durationText, flash, timeTag, type SelectOption } from './layout.js'
 
@@ -61,14 +61,18 @@ function options (list: readonly SelectOption[], anyLabel: string | undefined): 
   return html`${anyLabel !== undefined && html`<option value="">${anyLabel}</option>`}${list.map((o) => html`<option value="${o.value}">${o.label}</option>`)}`
 }
 
-const EFFECTS: SelectOption[] = [
-  { value: 'status', label: 'status: answer an HTTP error (gateway)' },
-  { value: 'delay', label: 'delay: answer late (gateway) or postpone (callback)' },
-  { value: 'drop', label: 'drop: close the connection (gateway)' },
-  { value: 'corrupt', label: 'corrupt: spoil the sealed answer (gateway)' },
-  { value: 'duplicate', label: 'duplicate: send the callback twice (callback)' },
-  { value: 'out_of_order', label: 'out_of_order: hold the callback (callback)' }
-]
+// What each effect does and what it acts on; keyed by the effect type, so a new effect needs its line here.
+const EFFECT_HINTS: Record<FaultEffectType, string> = {
+  status: 'answer an HTTP error (gateway)',
+  delay: 'answer late (gateway) or postpone (callback)',
+  drop: 'close the connection (gateway)',
+  corrupt: 'spoil the sealed answer (gateway)',
+  duplicate: 'send the callback twice (callback)',
+  out_of_order: 'hold the callback (callback)'
+}
+
+// An option reads "status: answer an HTTP error (gateway)".
+const EFFECTS: SelectOption[] = Object.entries(EFFECT_HINTS).map(([effect, hint]) => ({ value: effect, label: `${effect}: ${hint}` }))
 
 function armForm (data: FaultsPageData): SafeHtml {
   const actions = data.actions.map((a) => ({ value: a, label: a }))

@@ -2,6 +2,7 @@ import type { Order } from '../../domain/orders/order.js'
 import type { ReturnTarget } from '../../domain/orders/return-to-merchant.js'
 import { formatAmount } from '../amount.js'
 import { html, raw, type SafeHtml } from '../html.js'
+import { cardSummary } from './card-page.js'
 import { page } from './layout.js'
 import { returnToMerchant } from './return-to-merchant.js'
 
@@ -37,15 +38,9 @@ export interface ConvergeView {
   formAction: string
 }
 
-function summary (order: Order, merchantName: string): SafeHtml {
-  return html`<dl>
-<dt>Merchant</dt><dd>${merchantName} (${order.merchant_id})</dd>
-<dt>Order</dt><dd>${order.order_id}</dd>
-${order.card_masked !== null && html`<dt>Card</dt><dd>${order.card_masked}</dd>`}
-<dt>Type</dt><dd>${order.action === 'CC_PREAUTH' ? 'Pre-authorisation' : 'Purchase'}</dd>
-<dt>Status</dt><dd class="status" data-status="${order.status}">${order.status}</dd>
-</dl>`
-}
+// The card row only once the payer has entered a card here.
+const summary = (order: Order, merchantName: string): SafeHtml =>
+  cardSummary(order, merchantName, order.card_masked !== null && html`<dt>Card</dt><dd>${order.card_masked}</dd>`)
 
 const heading = (text: string) => html`<h1><span class="brand">Elavon Converge</span> — ${text}</h1>`
 
