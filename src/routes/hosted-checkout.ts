@@ -10,7 +10,7 @@ import { CHECKOUT_METHODS, type CheckoutMethod } from '../protocol/actions/prepa
 import { beijingTime } from '../platform/time.js'
 import { renderCheckoutPage, type CheckoutView } from '../views/payer/checkout-page.js'
 import { renderNotFound } from '../views/payer/error-pages.js'
-import { statusOutcome } from '../views/payer/outcome.js'
+import { refusalText, statusOutcome } from '../views/payer/outcome.js'
 import type { SafeHtml } from '../views/html.js'
 import { sendHtml } from '../views/send-html.js'
 import type { HostedDeps } from './deps.js'
@@ -91,7 +91,8 @@ export function registerCheckoutPage (app: FastifyInstance, deps: HostedDeps): v
     const now = checkoutOrder(deps, choiceRequest.params.token)
     // A reset removed it meanwhile.
     if (now === undefined) return renderNotFound()
-    return renderCheckoutPage({ ...viewOf(choiceRequest, now), problem: err.message })
+    // In the payer's words from the order's status now; the precise reason (ids, codes) folded away for developers.
+    return renderCheckoutPage({ ...viewOf(choiceRequest, now), problem: refusalText(now.status), detail: err.message })
   }
 
   api.post(path, {
@@ -103,7 +104,9 @@ export function registerCheckoutPage (app: FastifyInstance, deps: HostedDeps): v
     const { choice, method } = request.body
     const view = viewOf(request, order)
     if (choice === 'pay' && method === undefined) {
-      return sendHtml(reply, renderCheckoutPage({ ...view, problem: 'Choose a payment method (method: WECHATPAY, ALIPAY, UNIONPAY or GP) to pay' }), 400)
+      // Only without the browser's own check (the radios are required): a sentence for the payer, the field for developers.
+      const detail = `the form field "method" is required to pay: one of ${CHECKOUT_METHODS.join(', ')}`
+      return sendHtml(reply, renderCheckoutPage({ ...view, problem: 'choose a payment method to pay.', detail }), 400)
     }
     await closeIfExpired(deps, order)
     const done = await applyChoice(deps, order, choice, method)

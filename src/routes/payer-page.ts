@@ -43,7 +43,8 @@ export interface PayerPageSpec {
   summary: string
   /** How the order history names the page. */
   pageName: string
-  render(order: Order, merchantName: string, formAction: string): SafeHtml
+  /** The page before the choice; it may wait for something drawn on demand (the scan page's QR code). */
+  render(order: Order, merchantName: string, formAction: string): SafeHtml | Promise<SafeHtml>
   /** After a choice; `problem` says why nothing changed (already paid, closed); `back` leads to the merchant. */
   renderResult(order: Order, merchantName: string, formAction: string, choice: PayerChoice, problem?: string, back?: ReturnTarget): SafeHtml
 }
@@ -69,7 +70,7 @@ export function registerPayerPage (app: FastifyInstance, deps: PayerPageDeps, sp
     const order = findOrder(request.params.token)
     if (order === undefined) return sendHtml(reply, renderNotFound(), 404)
     if (redirectUrlOf(request.query.redirect_url) === null) return sendHtml(reply, renderPageError('redirect_url must be an absolute http(s) URL'), 400)
-    return sendHtml(reply, spec.render(order, merchantName(order.merchant_id), request.url))
+    return sendHtml(reply, await spec.render(order, merchantName(order.merchant_id), request.url))
   })
 
   type ChoiceRequest = { Params: { token: string }, Querystring: { redirect_url?: string }, Body: { choice: PayerChoice } }

@@ -31,6 +31,7 @@ import { page } from '../../src/views/payer/layout.js'
 import { renderLinkForm } from '../../src/views/payer/link-pages.js'
 import { returnToMerchant } from '../../src/views/payer/return-to-merchant.js'
 import { renderScanPage } from '../../src/views/payer/scan-page.js'
+import { refusalNotice } from '../../src/views/payer/refusal.js'
 import { renderUnionPayPage, renderUnionPayResult } from '../../src/views/payer/unionpay-page.js'
 import { renderConvergeChallenge, renderConvergePage, renderConvergeResult } from '../../src/views/payer/converge-page.js'
 import { renderPorticoPage, renderPorticoResult } from '../../src/views/payer/portico-page.js'
@@ -246,12 +247,14 @@ function views (text: string): Record<string, () => SafeHtml | Promise<SafeHtml>
     'QR code of a text too long to encode': () => qrSvg(text.repeat(3000), text),
     // payer
     'checkout page': () => renderCheckoutPage({ order: open, merchantName: text, formAction: text, selected: 'ALIPAY' }),
-    'checkout page, refused': () => renderCheckoutPage({ order: open, merchantName: text, formAction: text, problem: text }),
+    'checkout page, refused': () => renderCheckoutPage({ order: open, merchantName: text, formAction: text, problem: text, detail: text }),
     'checkout page, done, GET back': () => renderCheckoutPage({ order, merchantName: text, formAction: text, outcome: text, back: get }),
     'checkout page, done, POST back': () => renderCheckoutPage({ order: { ...order, method: 'CHECKOUT' }, merchantName: text, formAction: text, outcome: text, back: post }),
     'link form': () => renderLinkForm(order, text, text),
-    'scan page': () => renderScanPage(open, text, text),
-    'scan page, result': () => renderScanPage(order, text, text, text, get),
+    'scan page': async () => renderScanPage({ order: open, merchantName: text, formAction: text, qr: await qrSvg(text, text) }),
+    'scan page, result': () => renderScanPage({ order, merchantName: text, formAction: text, outcome: text, back: get }),
+    'scan page, refused': () => renderScanPage({ order: open, merchantName: text, formAction: text, problem: text, detail: text, back: get }),
+    'payer refusal notice': () => html`${refusalNotice(text, text)}${refusalNotice(text, undefined)}${refusalNotice(undefined, text)}`,
     'unionpay page': () => renderUnionPayPage(open, text, text),
     'unionpay page, closed': () => renderUnionPayPage(order, text, text),
     'unionpay result': () => renderUnionPayResult(order, text, 'pay', undefined, post),
@@ -273,6 +276,7 @@ function views (text: string): Record<string, () => SafeHtml | Promise<SafeHtml>
     'payer error page': () => renderPageError(text),
     'payer not found': () => renderNotFound(),
     'payer layout': () => page(text, html`<p>${text}</p>`),
+    'payer layout, phone': () => page(text, html`<p>${text}</p>`, 'phone'),
     'return to merchant': () => html`${returnToMerchant(get, true)}${returnToMerchant(post, true)}${returnToMerchant(undefined, true)}`,
     document: () => htmlDocument(text, html``, html`<p>${text}</p>`)
   }
@@ -284,13 +288,13 @@ const RENDERED = new Set([
   'notFoundPage', 'adminErrorPage', 'adminPage', 'statusBadge', 'verdictBadge', 'flash', 'jsonBlock', 'filterSelect', 'timeTag',
   'liveRefresh', 'qrSvg', 'renderCheckoutPage', 'renderLinkForm', 'renderScanPage', 'renderUnionPayPage', 'renderUnionPayResult',
   'renderConvergePage', 'renderConvergeChallenge', 'renderConvergeResult', 'renderPorticoPage', 'renderPorticoResult', 'cardSummary', 'renderCardChoicePage', 'renderCardChoiceResult',
-  'renderPageError', 'renderNotFound', 'page', 'returnToMerchant', 'htmlDocument',
+  'renderPageError', 'renderNotFound', 'page', 'returnToMerchant', 'htmlDocument', 'refusalNotice',
   'renderFaultsPage', 'renderClockPage', 'renderNewOrderPage'
 ])
 /** Exported functions of the view layer that return text, not markup, or are the escaping itself (tested apart). */
 const NOT_VIEWS = new Set([
   'html', 'raw', 'join', 'escapeHtml', 'isSafeHtml', 'isSafeUrl', 'sendHtml',
-  'formatAmount', 'orderPagePath', 'requestPagePath', 'callbackSummary', 'choiceOutcome', 'statusOutcome',
+  'formatAmount', 'orderPagePath', 'requestPagePath', 'callbackSummary', 'choiceOutcome', 'statusOutcome', 'statusLabel', 'refusalText',
   'durationText', 'effectText', 'beijingText', 'shellQuote', 'curlCommand', 'orderPending'
 ])
 

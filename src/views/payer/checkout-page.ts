@@ -5,6 +5,8 @@ import { beijingTime } from '../../platform/time.js'
 import { formatAmount } from '../amount.js'
 import { html, join, type SafeHtml } from '../html.js'
 import { page } from './layout.js'
+import { statusLabel } from './outcome.js'
+import { refusalNotice } from './refusal.js'
 import { returnToMerchant } from './return-to-merchant.js'
 
 const METHOD_NAMES: Record<CheckoutMethod, string> = {
@@ -24,8 +26,10 @@ export interface CheckoutView {
   selected?: CheckoutMethod | undefined
   /** After a choice that went through: "Payment completed", … */
   outcome?: string
-  /** Why the choice was refused. */
+  /** Why the choice was refused, in the payer's words: no codes, no ids. */
   problem?: string
+  /** The precise reason, for developers (folded away under the payer's sentence). */
+  detail?: string | undefined
   /** The way back to the merchant, followed on its own after an outcome. */
   back?: ReturnTarget | undefined
 }
@@ -40,10 +44,16 @@ function expiryText (order: Order): string {
   return `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)} ${t.slice(8, 10)}:${t.slice(10, 12)}:${t.slice(12, 14)} (Beijing time)`
 }
 
+/**
+ * The methods as radios. While none is chosen the group is `required` (one `required` radio makes the whole group
+ * so): the browser then refuses Pay until the payer picks one, and the stylesheet greys Pay out while the form is
+ * `:invalid`. No script needed; without a browser check the server still answers 400.
+ */
 function methodChoice (selected: CheckoutMethod | undefined): SafeHtml {
-  const radios = CHECKOUT_METHODS.map((method) => {
+  const radios = CHECKOUT_METHODS.map((method, i) => {
     const id = `method-${method.toLowerCase()}`
-    return html`<div><input type="radio" id="${id}" name="method" value="${method}"${method === selected && html` checked`}> <label for="${id}">${METHOD_NAMES[method]}</label></div>`
+    const required = i === 0 && selected === undefined
+    return html`<div><input type="radio" id="${id}" name="method" value="${method}"${method === selected && html` checked`}${required && html` required`}> <label for="${id}">${METHOD_NAMES[method]}</label></div>`
   })
   return html`<fieldset style="flex-basis:100%;border:1px solid #d1d5db;border-radius:.5rem">
 <legend>Payment method</legend>
@@ -56,8 +66,8 @@ function choiceForm (view: CheckoutView): SafeHtml {
   return html`<form method="post" action="${view.formAction}">
 ${methodChoice(view.selected)}
 <button class="pay" type="submit" name="choice" value="pay">Pay</button>
-<button type="submit" name="choice" value="decline">Decline</button>
-<button type="submit" name="choice" value="cancel">Cancel</button>
+<button formnovalidate type="submit" name="choice" value="decline">Decline</button>
+<button formnovalidate type="submit" name="choice" value="cancel">Cancel</button>
 </form>`
 }
 
@@ -65,10 +75,10 @@ function summary (order: Order, merchantName: string): SafeHtml {
   const method = order.method !== 'CHECKOUT' && html`\n<dt>Method</dt><dd>${METHOD_NAMES[order.method as CheckoutMethod] ?? order.method}</dd>`
   return html`<dl>
 <dt>Merchant</dt><dd>${merchantName} (${order.merchant_id})</dd>
-<dt>Order</dt><dd>${order.order_id}</dd>
-<dt>Sale number</dt><dd>${order.sale_num}</dd>
+<dt>Order</dt><dd class="id">${order.order_id}</dd>
+<dt>Sale number</dt><dd class="id">${order.sale_num}</dd>
 <dt>Expires</dt><dd>${expiryText(order)}</dd>${method}
-<dt>Status</dt><dd class="status" data-status="${order.status}">${order.status}</dd>
+<dt>Status</dt><dd class="status" data-status="${order.status}">${statusLabel(order.status)}</dd>
 </dl>`
 }
 
@@ -78,7 +88,7 @@ function summary (order: Order, merchantName: string): SafeHtml {
  */
 export function renderCheckoutPage (view: CheckoutView): SafeHtml {
   const { order } = view
-  const problem = view.problem !== undefined && html`\n<p role="alert">Nothing was changed: ${view.problem}</p>`
+  const problem = view.problem !== undefined && html`\n${refusalNotice(view.problem, view.detail)}`
   const outcome = view.outcome !== undefined && html`\n<p role="status">${view.outcome}</p>`
   return page(`Checkout — ${order.order_id}`, html`<h1>OTT Pay Checkout</h1>${problem}${outcome}
 <p class="amount">${formatAmount(order.amount, order.currency)}</p>
