@@ -1,5 +1,6 @@
 import type { Delivery } from '../domain/callbacks/delivery.js'
 import type { Order } from '../domain/orders/order.js'
+import { DROPPED_ATTEMPT } from '../engine/faults/notes.js'
 import type { RequestLogEntry } from '../inspector/log-entry.js'
 import { JAVA_MD5_WARNING } from '../protocol/gateway.js'
 import { findAction } from '../protocol/registry.js'
@@ -236,11 +237,24 @@ function firstDelivered (deliveries: readonly Delivery[]): number | undefined {
   return times.length === 0 ? undefined : Math.min(...times)
 }
 
+/** A paid order whose callback had not arrived in time, with its deliveries. */
+type Lost = ReadinessInput['orders'][number]
+
+/** The order, and the fault that dropped its callback if one did: `A1 (callback dropped by fault flt_1)`. */
+function lostCallbackOf ({ order, deliveries }: Lost): string {
+  const faults = deliveries.flatMap((d) => d.attempts.flatMap((a) => DROPPED_ATTEMPT.exec(a.error ?? '')?.[1] ?? []))
+  return faults.length === 0 ? order.order_id : `${order.order_id} (callback dropped by fault ${faults.join(', ')})`
+}
+
+/**
+ * A paid order whose payment callback was not delivered within the window (a `drop` callback fault lost it, a
+ * `delay` one held it, the endpoint was down) must have been polled within it.
+ */
 function pollsLostCallback (input: ReadinessInput): Verdict {
   const { entries, now, pollWithinMs } = input
   const seconds = `${Math.round(pollWithinMs / 1000)} s`
-  const passed: string[] = []
-  const failed: string[] = []
+  const passed: Lost[] = []
+  const failed: Lost[] = []
   const polls: string[] = []
   for (const { order, deliveries } of input.orders) {
     // Orders created through the gateway calls still in the log: for older ones the log has forgotten the polls.
@@ -252,18 +266,19 @@ function pollsLostCallback (input: ReadinessInput): Verdict {
     if (delivered !== undefined && delivered <= deadline) continue
     const poll = entries.find((e) => isQuery(e.action) && e.order_id === order.order_id && Date.parse(e.at) >= paid && Date.parse(e.at) <= deadline)
     if (poll !== undefined) {
-      passed.push(order.order_id)
+      passed.push({ order, deliveries })
       polls.push(poll.id)
     } else if (now > deadline) {
-      failed.push(order.order_id)
+      failed.push({ order, deliveries })
     }
   }
-  const callbacks = (orderIds: readonly string[]) => input.orders.filter((o) => orderIds.includes(o.order.order_id)).flatMap((o) => o.deliveries.map((d) => d.id))
+  const named = (lost: readonly Lost[]) => lost.map(lostCallbackOf).join(', ')
+  const callbacks = (lost: readonly Lost[]) => lost.flatMap((o) => o.deliveries.map((d) => d.id))
   if (failed.length > 0) {
-    return { status: 'failed', evidence: `No STATUS_QUERY within ${seconds} of the payment of ${failed.join(', ')}, whose callback had not arrived.`, attempts: callbacks(failed) }
+    return { status: 'failed', evidence: `No STATUS_QUERY within ${seconds} of the payment of ${named(failed)}, whose callback had not arrived.`, attempts: callbacks(failed) }
   }
-  if (passed.length > 0) return { status: 'passed', evidence: `Polled within ${seconds} for ${passed.join(', ')}, whose callback had not arrived.`, requests: polls, attempts: callbacks(passed) }
-  return { status: 'not_exercised', evidence: `No paid order has gone ${seconds} without its callback yet: arm a callback fault (delay) and pay an order.` }
+  if (passed.length > 0) return { status: 'passed', evidence: `Polled within ${seconds} for ${named(passed)}, whose callback had not arrived.`, requests: polls, attempts: callbacks(passed) }
+  return { status: 'not_exercised', evidence: `No paid order has gone ${seconds} without its callback yet: arm a callback fault (drop, or delay) and pay an order.` }
 }
 
 const PROBE_HINT = 'The callback probe has not run: POST /sandbox/api/merchants/:merchant_id/readiness/probe, the admin UI\'s button, or `ottpay-sandbox readiness`.'

@@ -60,6 +60,9 @@ export function parseFault (body: unknown, merchants: MerchantDirectory): FaultS
   if (effect.type === 'delay' && on === 'gateway' && effect.ms > GATEWAY_DELAY_MAX_MS) {
     bad(`effect.ms must be at most ${GATEWAY_DELAY_MAX_MS} for a gateway delay (real time the connection is held), got ${effect.ms}`)
   }
+  if (effect.type === 'drop' && on === 'callback' && effect.when === 'after') {
+    bad('effect.when "after" does not apply to callbacks: a dropped callback is never sent (leave effect.when out)')
+  }
   const merchantId = request.match?.merchant_id ?? null
   if (merchantId !== null && merchants.get(merchantId) === undefined) {
     bad(`match.merchant_id ${JSON.stringify(merchantId)} is not a merchant of this sandbox (see GET /sandbox/api/merchants)`)

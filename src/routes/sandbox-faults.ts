@@ -20,7 +20,7 @@ export function registerSandboxFaults (app: FastifyInstance, faults: FaultRegist
 
   api.post('/sandbox/api/faults', {
     ...apiRoute('Arm a fault: the next matching gateway call or callback (or the next `times`) fails as told', {
-      description: 'Gateway effects: `status`, `delay`, `drop`, `corrupt`; callback effects (`match.on: "callback"`): `delay`, `duplicate`, `out_of_order`. ' +
+      description: 'Gateway effects: `status`, `delay`, `drop`, `corrupt`; callback effects (`match.on: "callback"`): `delay`, `drop`, `duplicate`, `out_of_order`. ' +
         'The oldest armed fault that matches fires; each firing uses up one of its `times`, and at 0 it is gone.',
       body: FaultRequestSchema,
       response: { 201: Type.Ref(FaultViewSchema) }

@@ -57,7 +57,10 @@ t.test('bad faults are refused with a 400 naming the field', async (t) => {
     [{ effect: { type: 'drop' }, times: 1.5 }, /^times must be a whole number/],
     [{ effect: { type: 'drop' }, tims: 2 }, /^tims: unexpected property/],
     [{ match: { on: 'gateway' }, effect: { type: 'duplicate' } }, /^effect\.type "duplicate" does not apply to gateway calls/],
-    [{ match: { on: 'callback' }, effect: { type: 'drop' } }, /^effect\.type "drop" does not apply to callbacks/],
+    [{ match: { on: 'callback' }, effect: { type: 'corrupt' } }, /^effect\.type "corrupt" does not apply to callbacks \(match\.on "callback"\): callback faults are delay, drop, duplicate, out_of_order$/],
+    [{ match: { on: 'callback' }, effect: { type: 'status', status: 503 } }, /^effect\.type "status" does not apply to callbacks/],
+    [{ match: { on: 'callback' }, effect: { type: 'drop', when: 'after' } }, /^effect\.when "after" does not apply to callbacks: a dropped callback is never sent/],
+    [{ match: { on: 'callback' }, effect: { type: 'drop', when: 'never' } }, /^effect\.when must be "before" or "after"/],
     [{ match: { on: 'both' }, effect: { type: 'drop' } }, /^match\.on must be "gateway" or "callback"/],
     [{ match: { merchant_id: 'QC99999999' }, effect: { type: 'drop' } }, /^match\.merchant_id "QC99999999" is not a merchant of this sandbox/],
     [{ match: { action: 'activepay' }, effect: { type: 'drop' } }, /^match\.action must be one of STATUS_QUERY, .*, got "activepay"$/]
@@ -69,6 +72,24 @@ t.test('bad faults are refused with a 400 naming the field', async (t) => {
   }
   t.same(await ids(app), [], 'nothing was armed')
   t.equal((await armFault(app, { match: { on: 'callback', action: 'webPay' }, effect: { type: 'delay', ms: 86_400_000 } })).statusCode, 201, 'callbacks of payment links match by link name, and wait up to a year')
+})
+
+t.test('drop arms on callbacks with match.on "callback"; without it, on gateway calls as before', async (t) => {
+  const { app } = await build(t)
+  const res = await armFault(app, { match: { on: 'callback', merchant_id: MERCHANT.merchant_id }, effect: { type: 'drop' } })
+  t.equal(res.statusCode, 201)
+  t.match(res.json(), { id: 'flt_1', match: { on: 'callback', merchant_id: MERCHANT.merchant_id, action: null }, effect: { type: 'drop', when: 'before' }, times: 1 })
+  const before = await armFault(app, { match: { on: 'callback', action: 'webPay' }, effect: { type: 'drop', when: 'before' }, times: 2 })
+  t.equal(before.statusCode, 201, '"before" is what a dropped callback is: never sent')
+  t.equal((await armFault(app, { effect: { type: 'drop' } })).json().match.on, 'gateway', 'without match.on, drop still acts on gateway calls')
+
+  const form = await app.inject({ method: 'POST', url: '/sandbox/faults', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ effect: 'drop', on: 'callback', when: '', times: '1' }).toString() })
+  t.equal(form.statusCode, 303)
+  t.equal(form.headers.location, '/sandbox/faults?done=armed', 'the admin form arms it too')
+  const page = (await app.inject('/sandbox/faults')).body
+  t.match(page, /<tr id="fault-flt_4">\s*<td><code>flt_4<\/code><\/td>\s*<td>callback<\/td>[\s\S]*?<td>drop the callback \(never sent, not retried\)<\/td>/, 'the page says what a callback drop does')
+  t.match(page, /<tr id="fault-flt_3">[\s\S]*?<td>drop the connection \(without processing\)<\/td>/, 'and a gateway drop as before')
+  t.match(page, '<option value="drop">drop: close the connection (gateway) or lose the callback (callback)</option>')
 })
 
 t.test('resetting a merchant disarms its faults and keeps the others', async (t) => {
@@ -103,4 +124,8 @@ t.test('the fault routes and shapes are in /docs/json', async (t) => {
   for (const method of ['get', 'delete']) t.ok(doc.paths['/sandbox/api/faults'][method].summary, `${method} has a summary`)
   t.ok(doc.paths['/sandbox/api/faults/{id}'].delete.summary)
   t.ok(doc.components.schemas.Fault, 'the armed fault is a component')
+  const drop = effects[2] as unknown as { title: string, description: string }
+  t.equal(drop.title, 'drop (gateway or callback)')
+  t.match(drop.description, /Callback \(`match\.on: "callback"`\): the callback is never sent, as if lost on the way, and not retried/)
+  t.match(post.description, /callback effects \(`match\.on: "callback"`\): `delay`, `drop`, `duplicate`, `out_of_order`/)
 })

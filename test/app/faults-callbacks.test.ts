@@ -93,6 +93,65 @@ t.test('a callback delay is skipped by advancing the virtual clock', async (t) =
   t.equal(receiver.received.length, 1, 'six hours later, in milliseconds')
 })
 
+t.test('drop: the callback never reaches the merchant, is given up at once and not retried', async (t) => {
+  const receiver = await startReceiver(t)
+  const { app, clock, store } = await build(t)
+  const armed = await arm(app, { match: { on: 'callback', merchant_id: MERCHANT.merchant_id }, effect: { type: 'drop' } })
+  t.equal(armed.match.on, 'callback')
+  await walletOrder(app, { order_id: 'LOST1', call_back_url: receiver.url })
+  await payNow(app, 'LOST1')
+  await app.sandbox.idle()
+  t.equal(receiver.received.length, 0, 'no HTTP request reached the receiver')
+
+  const [delivery] = store.callbacks.forOrder(MERCHANT.merchant_id, 'LOST1')
+  t.equal(delivery!.status, 'failed', 'given up, like a refused callback')
+  t.equal(delivery!.next_attempt_at, null, 'no retry scheduled')
+  t.equal(delivery!.attempts.length, 1)
+  const attempt = delivery!.attempts[0]!
+  t.same({ ...attempt, error: undefined }, { n: 1, at: new Date(T0).toISOString(), url: receiver.url, status: null, error: undefined, latency_ms: 0, reply: null, delivered: false }, 'an attempt without an HTTP request')
+  t.match(attempt.error, new RegExp(`^dropped by fault ${armed.id}: the callback was not sent, as if lost on the way, and is not retried`))
+  t.equal(store.orders.find(MERCHANT.merchant_id, 'LOST1')!.status, 'success', 'the order stays paid')
+  t.same((await app.inject('/sandbox/api/faults')).json().faults, [], 'the one-shot fault is used up')
+
+  clock.advance(24 * 3_600_000)
+  await settle(app)
+  t.equal(receiver.received.length, 0, 'a day later: still never sent')
+
+  await walletOrder(app, { order_id: 'LOST2', call_back_url: receiver.url })
+  await payNow(app, 'LOST2')
+  await app.sandbox.idle()
+  t.equal(receiver.received.length, 1, 'the next callback goes out')
+  t.equal(orderIdOf(receiver.received[0]!), 'LOST2')
+
+  const page = await app.inject(`/sandbox/orders/${MERCHANT.merchant_id}/LOST1`)
+  t.match(page.body, '<span class="badge" data-status="failed">failed</span>', 'the admin order page shows it given up')
+  t.match(page.body, `dropped by fault ${armed.id}: the callback was not sent`, 'with the fault\'s note in its attempt')
+
+  const res = await app.inject({ method: 'POST', url: `/sandbox/api/callbacks/${delivery!.id}/redeliver` })
+  t.equal(res.statusCode, 200)
+  t.equal(receiver.received.length, 2, 'a redelivery sends it for real')
+  const resent = receiver.received[1]!
+  t.equal(orderIdOf(resent), 'LOST1')
+  t.same([header(resent, 'x-ottpay-sandbox-notification-id'), header(resent, 'x-ottpay-sandbox-attempt')], [delivery!.id, '2'])
+  t.equal(res.json().delivery.status, 'delivered')
+  t.same(res.json().delivery.attempts.map((a: { n: number, status: number | null, delivered: boolean }) => [a.n, a.status, a.delivered]), [[1, null, false], [2, 200, true]])
+})
+
+t.test('drop: the admin UI\'s Redeliver button sends a dropped callback', async (t) => {
+  const receiver = await startReceiver(t)
+  const { app, store } = await build(t)
+  await arm(app, { match: { on: 'callback' }, effect: { type: 'drop' } })
+  await walletOrder(app, { order_id: 'LOST3', call_back_url: receiver.url })
+  await payNow(app, 'LOST3')
+  await app.sandbox.idle()
+  t.equal(receiver.received.length, 0)
+  const [delivery] = store.callbacks.forOrder(MERCHANT.merchant_id, 'LOST3')
+  const res = await app.inject({ method: 'POST', url: `/sandbox/callbacks/${delivery!.id}/redeliver`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: '' })
+  t.equal(res.statusCode, 303)
+  t.equal(receiver.received.length, 1)
+  t.equal(store.callbacks.get(delivery!.id)!.status, 'delivered')
+})
+
 t.test('a callback fault matches the action that created the order', async (t) => {
   const receiver = await startReceiver(t)
   const { app } = await build(t)

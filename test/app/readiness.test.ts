@@ -41,6 +41,7 @@ t.test('three fake merchants through the whole flow: each fails exactly the chec
   t.equal(careful.probe?.order_id, 'CAREFUL-2', 'the probe named the merchant\'s newest paid order')
   t.same(careful.probe?.cases.map((c) => [c.case, c.acknowledged]), [['valid', true], ['repeat', true], ['declined', true], ['wrong_md5', false], ['other_key', false], ['unknown_order', false]])
   t.match(byId(careful, 'polls-lost-callback').evidence, /CAREFUL-2/)
+  t.match(byId(careful, 'polls-lost-callback').evidence, /^Polled within 60 s for CAREFUL-2 \(callback dropped by fault flt_1\), whose callback had not arrived\.$/, 'the evidence names the fault that dropped it')
   t.ok(byId(careful, 'retry-after-timeout').requests.length >= 2, 'the timed-out request and the query after it are the evidence')
 
   const naive = reports.naive!
@@ -48,6 +49,7 @@ t.test('three fake merchants through the whole flow: each fails exactly the chec
   t.equal(fakes.naive.booked.filter((id) => id === 'NAIVE-2').length, 3, 'the naive merchant booked the probe\'s callback, its repeat and the wrong-md5 forgery')
   t.same(fakes.careful.booked, ['CAREFUL-1', 'CAREFUL-2'], 'the careful one booked each payment once')
   t.match(byId(naive, 'polls-lost-callback').evidence, /No STATUS_QUERY within 60 s of the payment of NAIVE-2/)
+  t.match(byId(naive, 'polls-lost-callback').evidence, /NAIVE-2 \(callback dropped by fault flt_2\)/)
   t.match(byId(naive, 'retry-after-timeout').evidence, /a new order of the same action and amount/)
   t.ok(byId(naive, 'callback-wrong-md5').attempts.includes('probe:wrong_md5'))
   t.match(byId(naive, 'callback-wrong-md5').fix, /md5/)
@@ -57,6 +59,16 @@ t.test('three fake merchants through the whole flow: each fails exactly the chec
   t.ok(byId(broken, 'sealing').requests.length > 0, 'the rejected requests are the evidence')
   t.equal(byId(broken, 'callback-valid').status, 'not_exercised', 'no order of its own to notify about')
   t.equal(byId(broken, 'callback-unknown-order').status, 'passed', 'its endpoint, careful, refuses forgeries')
+})
+
+t.test('a callback postponed past the window (delay fault) counts as lost too', async (t) => {
+  const { app, access, fakes } = await sandboxWithFakes(t)
+  await driveFlow(access, fakes, 50, 'delay')
+  for (const fake of [fakes.careful, fakes.naive]) {
+    const report = (await app.inject({ method: 'GET', url: `/sandbox/api/merchants/${fake.merchant.merchant_id}/readiness?poll_within=60s` })).json() as ReadinessReport
+    t.same(failedIds(report), EXPECTED_FAILURES[fake.kind], `${fake.kind}: the same failed checks as after a drop`)
+    t.notMatch(byId(report, 'polls-lost-callback').evidence, /dropped/, 'no fault dropped it')
+  }
 })
 
 t.test('the probe changes no order and stores no callback; its callbacks carry the probe header', async (t) => {

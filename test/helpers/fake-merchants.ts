@@ -207,10 +207,10 @@ export interface Fakes {
 
 /**
  * The whole flow, through the gateway and the control API only: orders paid with their callbacks, a lost callback
- * (a callback delay fault) with time moved past the polling window, a gateway timeout (a delay fault), then the
- * callback probe of each. `advance` moves the sandbox clock.
+ * (the callback `drop` fault, or with `lost: 'delay'` a callback postponed past the window) with time moved past the
+ * polling window, a gateway timeout (a delay fault), then the callback probe of each. `advance` moves the sandbox clock.
  */
-export async function driveFlow (sandbox: SandboxAccess, fakes: Fakes, settleMs = 50): Promise<void> {
+export async function driveFlow (sandbox: SandboxAccess, fakes: Fakes, settleMs = 50, lost: 'drop' | 'delay' = 'drop'): Promise<void> {
   const { careful, naive, broken } = fakes
   const pay = async (fake: FakeMerchant, orderId: string) => {
     const res = await sandbox.api('POST', `/sandbox/api/orders/${orderId}/pay?merchant_id=${fake.merchant.merchant_id}`)
@@ -233,9 +233,11 @@ export async function driveFlow (sandbox: SandboxAccess, fakes: Fakes, settleMs 
   }
   await broken.createOrder('BROKEN-1', '1250')
 
-  // 2. A callback that does not come: held 10 minutes; after 30 s the careful merchant polls, then time passes the window.
+  // 2. A callback that does not come (dropped, or held 10 minutes); after 30 s the careful merchant polls, then time
+  // passes the window.
+  const effect = lost === 'drop' ? { type: 'drop' } : { type: 'delay', ms: 600_000 }
   for (const [fake, id] of [[careful, 'CAREFUL-2'], [naive, 'NAIVE-2']] as const) {
-    await arm({ match: { on: 'callback', merchant_id: fake.merchant.merchant_id }, effect: { type: 'delay', ms: 600_000 } })
+    await arm({ match: { on: 'callback', merchant_id: fake.merchant.merchant_id }, effect })
     await fake.createOrder(id, '990')
     await pay(fake, id)
   }

@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
+import type { Delivery } from '../../src/domain/callbacks/delivery.js'
+import type { Fault } from '../../src/engine/faults/fault.js'
+import { droppedAttemptError } from '../../src/engine/faults/notes.js'
 import type { RequestLogEntry } from '../../src/inspector/log-entry.js'
 import { JAVA_MD5_WARNING } from '../../src/protocol/gateway.js'
 import { readinessChecks, SPECS } from '../../src/readiness/checks.js'
+import { delivery, order } from '../helpers/store-records.js'
 
 // The pure rules of the go-live checklist, one table row at a time (the whole flow is test/app/readiness.test.ts).
 
@@ -77,6 +81,42 @@ t.test('retry-after-timeout and answers-verified: what the merchant did next abo
   t.equal(statusOf([entry(pay('A1'), { warnings: [late] })], 'retry-after-timeout'), 'not_exercised', 'nothing after it yet')
   t.equal(statusOf([entry(pay('A1'), { warnings: [spoiled] }), entry(pay('A1'))], 'answers-verified'), 'passed')
   t.equal(statusOf([entry(pay('A1'), { warnings: [spoiled] }), entry(pay('A2'))], 'answers-verified'), 'failed')
+})
+
+t.test('polls-lost-callback: a dropped or delayed callback must be followed by a STATUS_QUERY within the window', async (t) => {
+  const at = (s: number) => new Date(Date.parse(AT) + s * 1000).toISOString()
+  const paid = order('QC00000001', 'A1', { status: 'success', history: [{ at: AT, status: 'init', reason: 'created' }, { at: AT, status: 'success', reason: 'paid' }] })
+  const fault: Fault = { id: 'flt_3', match: { on: 'callback', merchant_id: null, action: null }, effect: { type: 'drop', when: 'before' }, times: 1, remaining: 0, fired: 1, armed_at: AT }
+  const attempt = (s: number, extra: Partial<Delivery['attempts'][number]> = {}) => ({ n: 1, at: at(s), url: 'https://merchant.example/callback', status: 200, error: null, latency_ms: 3, reply: 'SUCCESS', delivered: true, ...extra })
+  const dropped = delivery('QC00000001', 'A1', 'cb_1', { status: 'failed', next_attempt_at: null, attempts: [attempt(0, { status: null, error: droppedAttemptError(fault), latency_ms: 0, reply: null, delivered: false })] })
+  const delayed = delivery('QC00000001', 'A1', 'cb_1', { next_attempt_at: Date.parse(AT) + 600_000 })
+  const created = entry(pay('A1'))
+  const polled = entry({ order_id: 'A1' }, { action: 'STATUS_QUERY', at: at(30) })
+  const check = (entries: RequestLogEntry[], deliveries: Delivery[], nowS = 120) =>
+    readinessChecks({ entries, orders: [{ order: paid, deliveries }], probe: undefined, now: Date.parse(at(nowS)), pollWithinMs: 60_000 }).find((c) => c.id === 'polls-lost-callback')!
+
+  const careful = check([created, polled], [dropped])
+  t.equal(careful.status, 'passed', 'dropped, and polled in time')
+  t.equal(careful.evidence, 'Polled within 60 s for A1 (callback dropped by fault flt_3), whose callback had not arrived.', 'the evidence names the fault')
+  t.same([careful.requests, careful.attempts], [[polled.id], ['cb_1']])
+
+  const naive = check([created], [dropped])
+  t.equal(naive.status, 'failed', 'dropped, and never polled')
+  t.equal(naive.evidence, 'No STATUS_QUERY within 60 s of the payment of A1 (callback dropped by fault flt_3), whose callback had not arrived.')
+  t.same(naive.attempts, ['cb_1'])
+
+  const redeliveredLate = { ...dropped, status: 'delivered' as const, attempts: [...dropped.attempts, attempt(90, { n: 2 })] }
+  t.equal(check([created], [redeliveredLate]).status, 'failed', 'a redelivery after the window does not excuse the missing poll')
+  t.equal(check([created], [dropped], 50).status, 'not_exercised', 'the window is still open')
+
+  const delayedPolled = check([created, polled], [delayed])
+  t.equal(delayedPolled.status, 'passed', 'a delayed callback has not arrived either')
+  t.equal(delayedPolled.evidence, 'Polled within 60 s for A1, whose callback had not arrived.', 'no fault to name for a delay')
+  t.equal(check([created], [delayed]).status, 'failed')
+
+  const onTime = check([created], [delivery('QC00000001', 'A1', 'cb_1', { status: 'delivered', attempts: [attempt(1)] })])
+  t.equal(onTime.status, 'not_exercised', 'a callback that arrived needs no poll')
+  t.match(onTime.evidence, /arm a callback fault \(drop, or delay\)/)
 })
 
 t.test('every check links a section that docs/go-live-checklist.md has', async (t) => {

@@ -26,7 +26,7 @@ export interface DispatcherOptions {
    * the total caps it. Default: no limit of its own.
    */
   concurrencyPerHost?: number
-  /** Armed faults (POST /sandbox/api/faults): callbacks delayed, duplicated or sent out of order. */
+  /** Armed faults (POST /sandbox/api/faults): callbacks delayed, dropped, duplicated or sent out of order. */
   faults?: FaultRegistry
   /** An attempt was made but could not be recorded (the store refused the write): the delivery is tried again. */
   onUnrecorded?: (delivery: Delivery) => void

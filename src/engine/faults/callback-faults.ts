@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify'
-import type { Delivery } from '../../domain/callbacks/delivery.js'
+import type { Attempt, Delivery } from '../../domain/callbacks/delivery.js'
 import type { Clock } from '../../platform/clock.js'
 import type { Store } from '../../store/index.js'
-import { faultNote } from './notes.js'
+import { droppedAttemptError, faultNote } from './notes.js'
 import type { FaultRegistry } from './registry.js'
 
 export interface CallbackFaultsOptions {
@@ -16,10 +16,12 @@ export interface CallbackFaultsOptions {
  * Callback faults as the dispatcher meets them. A fault is looked up once per delivery, before its first
  * attempt. `delay` and `out_of_order` only move the delivery's `next_attempt_at` (on disk, so a postponed or
  * held callback stays in the outbox and still goes out after a restart, at the latest when that time comes);
- * the virtual clock skips the wait like any retry.
+ * the virtual clock skips the wait like any retry. `drop` records one attempt that made no HTTP request, saying
+ * which fault dropped it, and gives the delivery up (`failed`, like a callback CALLBACK_ALLOWLIST refuses): a lost
+ * callback is not retried, it is what the merchant survives by polling STATUS_QUERY; a redelivery sends it for real.
  */
 export interface CallbackFaults {
-  /** Fires the first matching callback fault; resolves false when the delivery must not go out now. */
+  /** Fires the first matching callback fault; resolves false when the delivery must not go out now (postponed, held or dropped). */
   beforeFirstAttempt(delivery: Delivery): Promise<boolean>
   /** After an attempt the merchant acknowledged: true once if a `duplicate` fault asked for a second copy. */
   duplicateDue(delivery: Delivery): boolean
@@ -45,6 +47,16 @@ export function createCallbackFaults (options: CallbackFaultsOptions): CallbackF
       log.warn({ fault: fault.id, effect: fault.effect.type, delivery: delivery.id, merchant_id: delivery.merchant_id, order: delivery.order_id }, faultNote(fault))
       const effect = fault.effect
       if (effect.type === 'duplicate') duplicates.add(delivery.id)
+      if (effect.type === 'drop') {
+        const record: Attempt = { n: 1, at: new Date(clock.now()).toISOString(), url: delivery.url, status: null, error: droppedAttemptError(fault), latency_ms: 0, reply: null, delivered: false }
+        // Gone (a reset) or sent meanwhile (a redelivery): nothing left to drop.
+        await store.callbacks.update(delivery.id, (current) =>
+          current.status === 'pending' && current.attempts.length === 0 ? { ...current, status: 'failed', next_attempt_at: null, attempts: [record] } : undefined)
+        // Its attempt is recorded, so a later one (a redelivery) never meets a fault. Nothing went out: no held
+        // callback is released.
+        checked.delete(delivery.id)
+        return false
+      }
       if (effect.type !== 'delay' && effect.type !== 'out_of_order') return true
       if (effect.type === 'out_of_order') held.set(delivery.id, delivery.merchant_id)
       const at = clock.now() + effect.ms

@@ -1,7 +1,10 @@
 /** Where a fault acts: on a gateway call (/processV2, /process, /processV3), or on a callback to the merchant. */
 export type FaultOn = 'gateway' | 'callback'
 
-/** `before`: the request is not processed (nothing happens); `after`: it is processed, then the answer is lost. */
+/**
+ * `before`: the request is not processed (nothing happens); `after`: it is processed, then the answer is lost.
+ * A dropped callback is always `before`: it is never sent.
+ */
 export type FaultWhen = 'before' | 'after'
 
 /** An effect with its defaults filled in, as armed. */
@@ -42,4 +45,4 @@ export interface Fault extends FaultSpec {
 }
 
 export const GATEWAY_EFFECTS: readonly FaultEffectType[] = ['status', 'delay', 'drop', 'corrupt']
-export const CALLBACK_EFFECTS: readonly FaultEffectType[] = ['delay', 'duplicate', 'out_of_order']
+export const CALLBACK_EFFECTS: readonly FaultEffectType[] = ['delay', 'drop', 'duplicate', 'out_of_order']

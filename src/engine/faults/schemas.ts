@@ -11,7 +11,7 @@ export const MAX_TIMES = 1_000_000
 export const MAX_ARMED = 1000
 
 const When = Type.Union([Type.Literal('before'), Type.Literal('after')], {
-  description: '`before` (default): the request is not processed; `after`: it is processed (the order exists), then the answer is lost',
+  description: '`before` (default): the request is not processed; `after`: it is processed (the order exists), then the answer is lost (gateway only: a dropped callback is never sent)',
   errorMessage: 'must be "before" or "after"'
 })
 
@@ -31,7 +31,7 @@ export const DelayEffectSchema = Type.Object({
 export const DropEffectSchema = Type.Object({
   type: Type.Literal('drop'),
   when: Type.Optional(When)
-}, { title: 'drop (gateway)', description: 'Close the connection without an answer', additionalProperties: false })
+}, { title: 'drop (gateway or callback)', description: 'Gateway: close the connection without an answer. Callback (`match.on: "callback"`): the callback is never sent, as if lost on the way, and not retried (status `failed`; a redelivery sends it)', additionalProperties: false })
 
 export const CorruptEffectSchema = Type.Object({
   type: Type.Literal('corrupt'),

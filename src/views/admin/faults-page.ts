@@ -25,7 +25,9 @@ export function effectText (fault: Fault): string {
   switch (e.type) {
     case 'status': return `answer HTTP ${e.status} (${e.when === 'after' ? 'after processing' : 'without processing'})`
     case 'delay': return `delay ${durationText(e.ms)}${e.ms % 1000 === 0 ? '' : ` (${e.ms} ms)`}`
-    case 'drop': return `drop the connection (${e.when === 'after' ? 'after processing' : 'without processing'})`
+    case 'drop': return fault.match.on === 'callback'
+      ? 'drop the callback (never sent, not retried)'
+      : `drop the connection (${e.when === 'after' ? 'after processing' : 'without processing'})`
     case 'corrupt': return `spoil the answer's ${e.target}`
     case 'duplicate': return 'send the callback twice'
     case 'out_of_order': return `hold the callback until the merchant's next one (at most ${durationText(e.ms)})`
@@ -65,7 +67,7 @@ function options (list: readonly SelectOption[], anyLabel: string | undefined): 
 const EFFECT_HINTS: Record<FaultEffectType, string> = {
   status: 'answer an HTTP error (gateway)',
   delay: 'answer late (gateway) or postpone (callback)',
-  drop: 'close the connection (gateway)',
+  drop: 'close the connection (gateway) or lose the callback (callback)',
   corrupt: 'spoil the sealed answer (gateway)',
   duplicate: 'send the callback twice (callback)',
   out_of_order: 'hold the callback (callback)'
@@ -87,7 +89,7 @@ function armForm (data: FaultsPageData): SafeHtml {
 <label for="fault-ms">Milliseconds (delay, out_of_order)</label>
 <input id="fault-ms" name="ms" inputmode="numeric" pattern="[0-9]*" maxlength="12" size="12">
 <p class="hint">Gateway delays are real time (at most 120000); callback delays run on the sandbox clock.</p>
-<label for="fault-when">When (status, drop)</label>
+<label for="fault-when">When (status, gateway drop)</label>
 <select id="fault-when" name="when"><option value="">before: the request is not processed</option><option value="after">after: processed, then the answer is lost</option></select>
 <label for="fault-target">Target (corrupt)</label>
 <select id="fault-target" name="target"><option value="">data: cut short, does not decrypt</option><option value="md5">md5: a wrong md5</option></select>
