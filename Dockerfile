@@ -10,6 +10,7 @@ COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` (scripts/build-if-stale.mjs, not copied) builds in a clone; here the build is below.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
+COPY scripts ./scripts
 COPY src ./src
 RUN npm run build
 

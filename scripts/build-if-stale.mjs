@@ -3,7 +3,7 @@
 // `prepare`, which `npm ci` and `npm install` run in a clone, so the first build happens at install. Without
 // TypeScript (`npm ci --omit=dev`) or without sources (an installed package) it builds nothing.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { chmodSync, existsSync, readdirSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -43,6 +43,15 @@ function compiler () {
   }
 }
 
+/**
+ * tsc writes files without the execute bit; the package's bin (dist/cli.js, `#!/usr/bin/env node`) needs it when run
+ * from a clone or a link (`npx ottpay-sandbox` in a project that links this checkout). npm sets it on install only.
+ */
+export function markBinExecutable () {
+  const bin = join(ROOT, 'dist', 'cli.js')
+  if (existsSync(bin)) chmodSync(bin, 0o755)
+}
+
 function main () {
   if (!existsSync(join(ROOT, 'src'))) return 0
   const reason = staleness()
@@ -58,6 +67,7 @@ function main () {
   const started = performance.now()
   const run = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.json')], { cwd: ROOT, stdio: 'inherit' })
   if (run.status !== 0) return run.status ?? 1
+  markBinExecutable()
   console.error(`ottpay-sandbox: built in ${((performance.now() - started) / 1000).toFixed(1)} s`)
   return 0
 }

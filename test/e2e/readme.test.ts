@@ -151,12 +151,13 @@ t.test('docs/control-api.md\'s faults examples arm, list and disarm as the comme
   const { url } = await shippedSandbox(t)
   const out = await shell(t, doc.path, snippetAfter(doc, '## Faults', '', 'sh'), url)
   const answers = out.split(/(?<=\})(?=\{)|\n/).filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>)
-  t.equal(answers.length, 11)
+  t.equal(answers.length, 12)
   t.match(answers[0], { id: 'flt_1', match: { on: 'gateway', merchant_id: 'QC00005496', action: null }, effect: { type: 'status', status: 503, when: 'before' }, times: 1, remaining: 1, fired: 0 })
-  t.same(answers.slice(0, 8).map((a) => a.id), ['flt_1', 'flt_2', 'flt_3', 'flt_4', 'flt_5', 'flt_6', 'flt_7', 'flt_8'], 'eight armed')
-  t.equal((answers[8]!.faults as unknown[]).length, 8, 'listed')
-  t.same(answers[9], { removed: 1 })
-  t.match(answers[10], { removed: Number })
+  t.same(answers.slice(0, 9).map((a) => a.id), ['flt_1', 'flt_2', 'flt_3', 'flt_4', 'flt_5', 'flt_6', 'flt_7', 'flt_8', 'flt_9'], 'nine armed')
+  t.match(answers[7], { match: { on: 'callback', merchant_id: 'QC00005496' }, effect: { type: 'drop' } }, 'a callback drop')
+  t.equal((answers[9]!.faults as unknown[]).length, 9, 'listed')
+  t.same(answers[10], { removed: 1 })
+  t.match(answers[11], { removed: Number })
 })
 
 t.test('docs/control-api.md\'s clock example reads and advances the clock', async (t) => {
@@ -169,7 +170,8 @@ t.test('docs/control-api.md\'s clock example reads and advances the clock', asyn
 
 /** Shell examples that start servers, install, build images or run the whole suite: the checks named here hold them. */
 const CHECKED_NOT_RUN: Record<string, string> = {
-  'README.md: npm ci && npm start      # installs, builds and starts on http://127.0.0.1:8080 (data in ./data/sandbox.json)': 'the npm scripts: test/unit/docs.test.ts',
+  'README.md: npm ci && npm start      # installs and builds once, then starts on http://127.0.0.1:8080 (data in ./data/sandbox.json)': 'the npm scripts: test/unit/docs.test.ts; the stale-build check: test/e2e/build-if-stale.test.ts',
+  'docs/go-live-checklist.md: npx ottpay-sandbox readiness --merchant "$MERCHANT_ID" --sandbox http://127.0.0.1:8080 --callback http://127.0.0.1:3000/ottpay/callback': 'the options: test/unit/docs.test.ts; the command: test/e2e/readiness-cli.test.ts',
   'README.md: # From a tarball: in a clone of this repository, then in your project': 'the tarball name: test/unit/docs.test.ts; installing it: test/e2e/package.test.ts',
   'README.md: npx ottpay-sandbox                                # starts on http://127.0.0.1:8080, with the package\'s fixture merchants': 'the options: test/unit/docs.test.ts; the start: test/e2e/cli.test.ts',
   'README.md: SANDBOX_URL=http://127.0.0.1:8080 php examples/php/activepay.php          # PHP, openssl': 'test/e2e/examples.test.ts runs each line',
