@@ -29,7 +29,7 @@ const DIGIT_RUN = /(?<!\p{N})(\p{L}*)(\d+(?:[ .\-/_]+\d+)*)(?!\p{N})/gu
 const ID_PREFIX = /^(?:WX|SBX)$/
 
 /** A card field's name as a word of the text (the names of isCardField). */
-const CARD_FIELD_NAME = /\b(?:cc_?num(?:ber)?|card_?n(?:o|um(?:ber)?)|pan|credit_?card(?:_?n(?:o|um(?:ber)?))?)\b/i
+const CARD_FIELD_NAME = /\b(?:cc|cc_?num(?:ber)?|card(?:_?n(?:o|um(?:ber)?))?|pan|credit_?card(?:_?n(?:o|um(?:ber)?))?)\b/i
 
 /** The Luhn (mod 10) check every card number passes. */
 export function isLuhnValid (digits: string): boolean {
@@ -97,8 +97,13 @@ function maskIn (text: string, anyDigits: boolean): string {
   const isPan = anyDigits ? (digits: string) => digits.length >= 12 && digits.length <= 19 : isCardNumber
   const masked = ascii.replace(DIGIT_RUN, (all, letters: string, run: string, offset: number) => {
     if (run.replace(SEPARATOR, '').length < 12) return all
-    // An id: the sandbox's own prefix, or the end of a snake_case name (`sequence_4111…`).
-    if (ID_PREFIX.test(letters) || (letters === '' && ascii[offset - 1] === '_')) return all
+    // An id: the sandbox's own prefix.
+    if (ID_PREFIX.test(letters)) return all
+    // The first group ends a snake_case name (`sequence_4111…`): it stays, what follows it is masked as usual.
+    if (letters === '' && ascii[offset - 1] === '_') {
+      const head = /^\d+[ .\-/_]*/.exec(run)![0]
+      return head + (head.length < run.length ? maskRun(run.slice(head.length), isPan) : '')
+    }
     return letters + maskRun(run, isPan)
   })
   // Untouched text keeps its own digits (full-width ones included).

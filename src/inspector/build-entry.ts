@@ -272,7 +272,11 @@ function entryOf (id: string, c: Captured): RequestLogEntry {
   const shown = (text: string): string => holdsCard ? withoutMd5(maskText(text)) : maskText(text)
   // Messages and warnings may quote a value the client sent (e.g. "cc_number must be 12 to 19 digits, got …").
   const rspMsg = shown(c.rspMsg)
-  const answerData = c.answer === undefined ? null : maskRequest(c.answer)
+  // A card number the request carries is masked wherever it shows up again, under any name (a `frontUrl` of it).
+  const maskData = (data: Record<string, unknown>): Record<string, unknown> => cards.length === 0 && pairs.length === 0
+    ? maskRequest(data)
+    : JSON.parse(maskText(JSON.stringify(maskRequest(data)))) as Record<string, unknown>
+  const answerData = c.answer === undefined ? null : maskData(c.answer)
   const orderId = orderIdOf(answerData ?? {}) ?? orderIdOf(c.data ?? {})
 
   return {
@@ -299,7 +303,7 @@ function entryOf (id: string, c: Captured): RequestLogEntry {
       plaintext: clip(plaintext),
       canonical: clip(canonical)
     },
-    data: c.data === undefined ? null : maskRequest(c.data),
+    data: c.data === undefined ? null : maskData(c.data),
     warnings: c.warnings.map(shown),
     hints: (c.hints ?? (c.step === 'action' ? routingHints('action', c.action) : decrypted === undefined ? [] : decryptedHints(c, decrypted, cards))).map(({ code, message }) => ({ code, message: shown(message) })),
     answer: {

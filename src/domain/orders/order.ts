@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
-import { maskCard, maskCardNumbers, maskCardNumbersByShape } from '../card-numbers.js'
+import { asciiDigits, maskCard, maskCardNumbers, maskCardNumbersByShape } from '../card-numbers.js'
 
 /** Order states, lowercase as real STATUS_QUERY answers carry them (contract §2). */
 export const ORDER_STATUSES = ['init', 'success', 'fail', 'notpay', 'authorised', 'partial_refunded', 'refunded'] as const
@@ -122,17 +122,20 @@ export function isMaskedCardField (key: string): boolean {
   return /^cc_?masked_?num(ber)?$/i.test(key)
 }
 
-/** 12 digits or more (spaces or dashes between them allowed): a card number, where a masked number has at most 10. */
-const CARD_NUMBER_RUN = /\d(?:[ -]?\d){11,}/g
+/**
+ * 12 digits or more (separators between them allowed: spaces, dots, dashes, slashes, underscores): a card number,
+ * where a masked number has at most 10.
+ */
+const CARD_NUMBER_RUN = /\d(?:[ .\-/_]*\d){11,}/g
 
 /** The runs of a text that look like a whole card number (12 digits or more in a row). */
 export function cardNumbersIn (text: string): string[] {
-  return text.match(CARD_NUMBER_RUN) ?? []
+  return asciiDigits(text).match(CARD_NUMBER_RUN) ?? []
 }
 
 /** A text with each run that looks like a whole card number masked to its last four digits; the rest as it was. */
 export function maskCardNumbersIn (text: string): string {
-  return text.replace(CARD_NUMBER_RUN, (run) => maskCard(run))
+  return asciiDigits(text).replace(CARD_NUMBER_RUN, (run) => maskCard(run))
 }
 
 /** What a value under a key is: a card number, a masked card number, or anything else. */
