@@ -21,7 +21,7 @@
  * `config.refusedPage`; the handler still picks the status.
  */
 
-import { maskCardNumbers } from './card-numbers.js'
+import { maskCardNumbers, maskQuotedValues } from './card-numbers.js'
 
 /** Appendix B, verbatim (typos and trailing periods included: clients compare these strings). */
 export const GATEWAY_CODES = {
@@ -47,7 +47,7 @@ export function gatewayMessage (code: GatewayCode, detail?: string): string {
   if (detail === undefined || detail === '') return base
   // Every rsp_msg is built here, and a detail may quote a value the client sent: a card number never goes back out
   // (nor into logs) in full, whichever field it came in.
-  const said = maskCardNumbers(detail)
+  const said = maskCardNumbers(maskQuotedValues(detail))
   return base.endsWith('.') ? `${base} ${said}` : `${base}: ${said}`
 }
 

@@ -1,6 +1,7 @@
 import { diagnose, numberHints, openDetailed, type Hint } from '../crypto/index.js'
 import type { MerchantDirectory } from '../engine/merchants.js'
-import { cardNumbersIn, isCardField, isMaskedCardField, maskCardsInText, maskRequest } from '../domain/orders/order.js'
+import { maskCardNumbersByShape } from '../domain/card-numbers.js'
+import { cardFieldValues, cardNumbersIn, isCardField, isMaskedCardField, maskCardsInText, maskedStrings, maskRequest } from '../domain/orders/order.js'
 import { dataHints } from '../protocol/data-hints.js'
 import type { GatewayTrace } from '../protocol/gateway.js'
 import { findAction } from '../protocol/registry.js'
@@ -59,16 +60,7 @@ function parseObject (text: string | undefined): Record<string, unknown> | undef
 }
 
 function cardValues (...objects: Array<Record<string, unknown> | undefined>): string[] {
-  const values = new Set<string>()
-  for (const object of objects) {
-    for (const [key, value] of Object.entries(object ?? {})) {
-      if (typeof value !== 'string' && typeof value !== 'number') continue
-      if (isCardField(key)) values.add(String(value))
-      // A whole card number sent as the masked number (cc_maskednum): only its card-number run, so "1111" stays.
-      else if (isMaskedCardField(key)) for (const run of cardNumbersIn(String(value))) values.add(run)
-    }
-  }
-  return [...values]
+  return [...new Set(objects.flatMap((object) => cardFieldValues(object)))]
 }
 
 /**
@@ -210,11 +202,11 @@ function decryptedHints (c: Captured, decrypted: Record<string, unknown>, cards:
 }
 
 /** Any text that names a card field, however it goes on: a superset of every pattern the masking looks for. */
-const CARD_NAME = /cc_?number|card_?n(?:o|um)|cc_?masked_?num/i
+const CARD_NAME = /cc_?num|card_?n(?:o|um)|cc_?masked_?num|pan|credit_?card/i
 
-function hasCardField (object: Record<string, unknown> | undefined): boolean {
-  if (object === undefined) return false
-  for (const key in object) if (isCardField(key) || isMaskedCardField(key)) return true
+function hasCardField (object: unknown): boolean {
+  if (object === null || typeof object !== 'object') return false
+  for (const [key, value] of Object.entries(object)) if (isCardField(key) || isMaskedCardField(key) || hasCardField(value)) return true
   return false
 }
 
@@ -226,23 +218,38 @@ function hasCardField (object: Record<string, unknown> | undefined): boolean {
 function mayHoldCards (c: Captured): boolean {
   if (c.plaintext !== undefined && c.data === undefined) return true
   if (hasCardField(c.data) || hasCardField(c.answer)) return true
+  // A card number under any other name (nested, in a URL): found by its shape.
+  if ([c.plaintext, c.canonical, c.rspMsg].some((text) => text !== undefined && maskCardNumbersByShape(text) !== text)) return true
   if (c.envelope !== undefined && CARD_NAME.test(c.envelope)) return true
   if (CARD_NAME.test(c.rspMsg) || (c.plaintext !== undefined && CARD_NAME.test(c.plaintext)) || (c.canonical !== undefined && CARD_NAME.test(c.canonical))) return true
   return c.warnings.some((warning) => CARD_NAME.test(warning))
 }
 
+/** Why an entry that holds a card number shows no md5: with the rest of the entry, it would reveal the number. */
+export const MD5_WITHHELD = 'withheld: the request carries a card number; the md5 would reveal it (an MD5 of values shown masked can be brute-forced)'
+
 /**
- * The envelope as received, card numbers masked. Its `data` is withheld when it decrypts to a card number: anyone
- * with the merchant's key could otherwise read the number the rest of the entry masks.
+ * The envelope as received, card numbers masked. When the request carries a card number its `data` is withheld
+ * (anyone with the merchant's key could read the number the rest of the entry masks) and so is its `md5`.
  */
-function envelopeShown (envelope: string | undefined, cards: string[]): string | undefined {
+function envelopeShown (envelope: string | undefined, cards: string[], holdsCard: boolean): string | undefined {
   if (envelope === undefined) return undefined
   let text = envelope
-  if (cards.length > 0) {
+  if (holdsCard) {
     const body = parseObject(envelope)
-    if (body !== undefined && 'data' in body) text = JSON.stringify({ ...body, data: '(withheld: it decrypts to a card number)' })
+    if (body !== undefined) {
+      const copy = { ...body }
+      if ('data' in copy) copy.data = '(withheld: it decrypts to a card number)'
+      if ('md5' in copy) copy.md5 = `(${MD5_WITHHELD})`
+      text = JSON.stringify(copy)
+    }
   }
   return maskCardsInText(text, [...cards, ...cardValuesInText(text)])
+}
+
+/** A text with every md5 (32 hex digits) it quotes withheld, for an entry whose md5s are. */
+function withoutMd5 (text: string): string {
+  return text.replace(/\b[0-9a-f]{32}\b/gi, '[md5 withheld]')
 }
 
 /** Turns captured material into the entry: masking, steps, hints. Pure: the same material gives the same entry. */
@@ -251,9 +258,25 @@ function entryOf (id: string, c: Captured): RequestLogEntry {
   const failedAt = c.step === null ? GATEWAY_STEPS.length : GATEWAY_STEPS.indexOf(c.step)
   const decrypted = parseObject(c.plaintext)
   const cards = [...new Set([...cardValues(decrypted, c.data), ...cardValuesInText(c.plaintext)])]
+  // Strings that hold a card number under another name (`pan`, a URL's query): masked in the texts the same way.
+  const pairs = [...maskedStrings(decrypted), ...maskedStrings(c.data)]
+  const maskText = (text: string): string => {
+    let masked = text
+    for (const [value, shown] of pairs) masked = masked.split(value).join(shown)
+    return maskCardsInText(masked, cards)
+  }
+  const plaintext = c.plaintext === undefined ? undefined : maskText(c.plaintext)
+  const canonical = c.canonical === undefined ? undefined : maskText(c.canonical)
+  // The md5s are an unsalted MD5 of the canonical string: next to its masked form they give the hidden digits away.
+  const holdsCard = cards.length > 0 || pairs.length > 0 || plaintext !== c.plaintext || canonical !== c.canonical
+  const shown = (text: string): string => holdsCard ? withoutMd5(maskText(text)) : maskText(text)
   // Messages and warnings may quote a value the client sent (e.g. "cc_number must be 12 to 19 digits, got …").
-  const rspMsg = maskCardsInText(c.rspMsg, cards)
-  const answerData = c.answer === undefined ? null : maskRequest(c.answer)
+  const rspMsg = shown(c.rspMsg)
+  // A card number the request carries is masked wherever it shows up again, under any name (a `frontUrl` of it).
+  const maskData = (data: Record<string, unknown>): Record<string, unknown> => cards.length === 0 && pairs.length === 0
+    ? maskRequest(data)
+    : JSON.parse(maskText(JSON.stringify(maskRequest(data)))) as Record<string, unknown>
+  const answerData = c.answer === undefined ? null : maskData(c.answer)
   const orderId = orderIdOf(answerData ?? {}) ?? orderIdOf(c.data ?? {})
 
   return {
@@ -270,22 +293,24 @@ function entryOf (id: string, c: Captured): RequestLogEntry {
     failed_step: c.step,
     steps: GATEWAY_STEPS.map((s, i) => ({ step: s, label: STEP_LABELS[s], result: i < failedAt ? 'passed' : i === failedAt ? 'failed' : 'not reached' })),
     order_id: typeof orderId === 'string' ? orderId : null,
-    envelope: clip(envelopeShown(c.envelope, cards)),
+    envelope: clip(envelopeShown(c.envelope, cards, holdsCard)),
     crypto: {
       data_length: c.dataLength,
-      received_md5: c.receivedMd5,
-      expected_md5: c.expectedMd5,
+      received_md5: holdsCard ? null : c.receivedMd5,
+      expected_md5: holdsCard ? null : c.expectedMd5,
       md5_matches: c.step === 'md5' ? false : c.expectedMd5 === null ? null : true,
-      plaintext: clip(c.plaintext === undefined ? undefined : maskCardsInText(c.plaintext, cards)),
-      canonical: clip(c.canonical === undefined ? undefined : maskCardsInText(c.canonical, cards))
+      ...(holdsCard && (c.receivedMd5 !== null || c.expectedMd5 !== null) ? { md5_withheld: MD5_WITHHELD } : {}),
+      plaintext: clip(plaintext),
+      canonical: clip(canonical)
     },
-    data: c.data === undefined ? null : maskRequest(c.data),
-    warnings: c.warnings.map((warning) => maskCardsInText(warning, cards)),
-    hints: c.hints ?? (c.step === 'action' ? routingHints('action', c.action) : decrypted === undefined ? [] : decryptedHints(c, decrypted, cards)),
+    data: c.data === undefined ? null : maskData(c.data),
+    warnings: c.warnings.map(shown),
+    hints: (c.hints ?? (c.step === 'action' ? routingHints('action', c.action) : decrypted === undefined ? [] : decryptedHints(c, decrypted, cards))).map(({ code, message }) => ({ code, message: shown(message) })),
     answer: {
       rsp_code: c.rspCode,
       rsp_msg: rspMsg,
-      md5: c.replyMd5,
+      // The answer's md5 is the digest of its data: withheld with the request's, for the same reason.
+      md5: holdsCard ? null : c.replyMd5,
       data: answerData
     }
   }

@@ -54,6 +54,7 @@ export const RequestLogEntrySchema = Type.Object({
     received_md5: Nullable(Type.String()),
     expected_md5: Nullable(Type.String({ description: 'the md5 the decrypted content implies (null when it did not decrypt)' })),
     md5_matches: Nullable(Type.Boolean()),
+    md5_withheld: Type.Optional(Type.String({ description: 'present when the md5s are withheld: why received_md5 and expected_md5 (and the envelope\'s and answer\'s md5) are null although known: the request carries a card number, and an md5 of its values would reveal it' })),
     plaintext: Nullable(Type.String({ description: 'the decrypted text, card numbers masked' })),
     canonical: Nullable(Type.String({ description: 'the digest input the sandbox built: values sorted by key, concatenated (card numbers masked)' }))
   }),

@@ -1,6 +1,7 @@
 import { FormatRegistry, type TSchema, type Static } from '@sinclair/typebox'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors'
+import { maskQuotedValue } from '../domain/card-numbers.js'
 
 // Absolute http(s) URLs only: the sandbox must be able to call them back.
 FormatRegistry.Set('http-url', (value) => {
@@ -28,7 +29,11 @@ function fieldOf (error: ValueError): string {
 function describe (value: unknown): string {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)
+  if (typeof value === 'string') {
+    // Masked before it is cut: a card number in a field that rejected it, cut in two, would escape the masking.
+    const masked = maskQuotedValue(value)
+    return JSON.stringify(masked.length > 40 ? masked.slice(0, 40) + '…' : masked)
+  }
   if (typeof value === 'object') return 'an object'
   return `${typeof value} ${String(value)}`
 }

@@ -35,3 +35,15 @@ t.test('a masked-number field (cc_maskednum) is shown as sent, unless it holds a
   t.equal(maskCardsInText('{"cc_maskednum":"5160736813962037","txnAmt":"2037"}'), '{"cc_maskednum":"************2037","txnAmt":"2037"}')
   t.equal(maskCardsInText('{"cc_maskednum": "411111******1111","txnAmt":"1111"}'), '{"cc_maskednum": "411111******1111","txnAmt":"1111"}')
 })
+
+t.test('maskRequest walks nested objects and arrays; card fields by name, other strings by shape', async (t) => {
+  t.same(maskRequest({ pan: '5160736813962037', ccNum: '5160736813962037', creditCardNumber: '5160 7368 1396 2037' }),
+    { pan: '************2037', ccNum: '************2037', creditCardNumber: '************2037' })
+  t.same(maskRequest({ cc_number: ['5160736813962037'], card: { number: '5160736813962037' } }),
+    { cc_number: ['************2037'], card: { number: '************2037' } })
+  t.same(maskRequest({ remarks: 'card 4111.1111.1111.1111', items: [{ note: 'VISA4111111111111111' }], order_id: '123456789012' }),
+    { remarks: 'card ************1111', items: [{ note: 'VISA************1111' }], order_id: '123456789012' })
+  t.same(maskRequest({ frontUrl: 'https://merchant.example/return?pan=5160736813962037' }), { frontUrl: 'https://merchant.example/return?pan=************2037' })
+  t.same(maskRequest({ cc_maskednum: '5160.7368.1396.2037' }), { cc_maskednum: '************2037' })
+  t.equal(maskCardsInText('{"pan":"5160736813962037","note":"4111 1111 1111 1111"}'), '{"pan":"************2037","note":"************1111"}')
+})

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import t from 'tap'
-import { isLuhnValid, maskCardNumbers } from '../../src/domain/card-numbers.js'
+import { isLuhnValid, maskCardNumbers, maskQuotedValue } from '../../src/domain/card-numbers.js'
 import { gatewayMessage } from '../../src/domain/errors.js'
 import { panArbitrary } from '../helpers/card-numbers.js'
 
@@ -43,7 +43,7 @@ t.test('property: a card number between any delimiters never survives masking; a
 
 t.test('property: masking is the identity on text with no 12 digits in a row', async (t) => {
   fc.assert(fc.property(fc.string({ maxLength: 60 }), (text) => {
-    fc.pre(!/\d{12}/.test(text.replace(/[ -]/g, '')))
+    fc.pre(!/\d{12}/.test(text.normalize('NFKC').replace(/[ .\-/_]/g, '')))
     return maskCardNumbers(text) === text
   }), { numRuns: 2000 })
 })
@@ -52,4 +52,45 @@ t.test('gatewayMessage masks the detail, so every rsp_msg does', async (t) => {
   t.equal(gatewayMessage('PARAM_INVALID', 'cc_number must be 12 to 19 digits, got "4111-1111-1111-1111"'),
     'invalid parameter: cc_number must be 12 to 19 digits, got "************1111"')
   t.equal(gatewayMessage('SUCCESS'), 'success')
+})
+
+/** A card number as people write it: groups split by (repeated) separators, glued to letters, full-width digits. */
+const spelledPan = fc.record({
+  pan: panArbitrary,
+  separator: fc.constantFrom('', ' ', '-', '.', '/', '_', '  ', '--', ' - '),
+  glue: fc.constantFrom(['', ''], ['VISA', ''], ['', '_'], ['', 'x'], ['MC', 'end']),
+  fullWidth: fc.boolean()
+}).map(({ pan, separator, glue, fullWidth }) => {
+  const grouped = pan.digits.match(/.{1,4}/g)!.join(separator)
+  const digits = fullWidth ? [...grouped].map((c) => /\d/.test(c) ? String.fromCharCode(0xFF10 + Number(c)) : c).join('') : grouped
+  return { digits: pan.digits, written: glue[0] + digits + glue[1] }
+})
+
+/** What a text shows of a number once separators are gone and full-width digits folded. */
+const flat = (text: string) => text.normalize('NFKC').replace(/[ .\-/_]+/g, '')
+
+t.test('property: a card number in any spelling, inside any text, is never found unmasked after masking', async (t) => {
+  const delimiter = fc.constantFrom(' ', '"', '\'', ':', '=', '(', ')', ',', '\n', '"got ')
+  fc.assert(fc.property(fc.string({ maxLength: 30 }), delimiter, spelledPan, delimiter, fc.string({ maxLength: 30 }), (before, open, pan, close, after) => {
+    const masked = maskCardNumbers(before + open + pan.written + close + after)
+    return !flat(masked).includes(pan.digits)
+  }), { numRuns: 3000 })
+})
+
+t.test('examples of the review: separators, glued letters, full-width digits; ids and short numbers stay', async (t) => {
+  for (const spelling of ['4111.1111.1111.1111', '4111/1111/1111/1111', '4111  1111  1111  1111', 'VISA4111111111111111', '4111111111111111_', '４１１１１１１１１１１１１１１１']) {
+    t.match(maskCardNumbers(`order_id ${spelling} is not an order`), '************1111', spelling)
+  }
+  t.equal(maskCardNumbers('order_id 123456 is not an order'), 'order_id 123456 is not an order')
+  t.equal(maskCardNumbers('order_id ４２ is not an order'), 'order_id ４２ is not an order', 'untouched text keeps its own digits')
+  t.equal(maskCardNumbers('order_id 4111111111111111 is not an order'), 'order_id ************1111 is not an order',
+    'a Luhn-valid 16-digit order id is masked too (documented)')
+})
+
+t.test('a quoted value with 12 digits or more is masked, Luhn or not; other quoted values stay', async (t) => {
+  t.equal(maskQuotedValue('5160.7368.1396.2037'), '************2037')
+  t.equal(maskQuotedValue('https://merchant.example/r?x=5160736813962037'), 'https://merchant.example/r?x=************2037')
+  t.equal(maskQuotedValue('ORDER-2026-01'), 'ORDER-2026-01')
+  t.equal(gatewayMessage('PARAM_INVALID', 'channelType must be 07 or 08, got "5160736813962037"'), 'invalid parameter: channelType must be 07 or 08, got "************2037"')
+  t.equal(gatewayMessage('PARAM_INVALID', 'order_id 5160736813962037 is not an order'), 'invalid parameter: order_id 5160736813962037 is not an order', 'not quoted after got: a Luhn-failing id stays')
 })

@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { asciiDigits, maskCard, maskCardNumbers, maskCardNumbersByShape } from '../card-numbers.js'
 
 /** Order states, lowercase as real STATUS_QUERY answers carry them (contract §2). */
 export const ORDER_STATUSES = ['init', 'success', 'fail', 'notpay', 'authorised', 'partial_refunded', 'refunded'] as const
@@ -90,12 +91,7 @@ export const OrderSchema = Type.Object({
 }, { $id: 'Order', additionalProperties: true })
 export type Order = Static<typeof OrderSchema>
 
-/** Masks a card number to its last four digits: `************2037`. */
-export function maskCard (number: string): string {
-  const digits = number.replace(/\D/g, '')
-  if (digits.length <= 4) return '*'.repeat(digits.length)
-  return '*'.repeat(digits.length - 4) + digits.slice(-4)
-}
+export { maskCard }
 
 /**
  * A card field's value fit for showing: a card number (digits, spaces, dashes) masked to its last four digits; any
@@ -105,9 +101,17 @@ export function maskCardValue (value: string): string {
   return /^[0-9 -]*$/.test(value) ? maskCard(value) : `[${value.length} characters, not shown]`
 }
 
-/** Field names that carry a card number in the docs' requests (`cc_number`, `card_no`, `cardNum`, …). */
+/**
+ * Field names that carry a card number: the docs' (`cc_number`, `card_no`, `cardNum`, …) and the usual others a
+ * client may send (`pan`, `ccNum`, `creditCardNumber`, `credit_card_no`).
+ */
 export function isCardField (key: string): boolean {
-  return /^cc_?number$|^card_?n(o|um(ber)?)$/i.test(key)
+  return /^cc_?num(ber)?$|^card_?n(o|um(ber)?)$|^pan$|^credit_?card_?n(o|um(ber)?)$/i.test(key)
+}
+
+/** Objects whose `number` (or `no`, `pan`) is a card number: `card: {number: …}`. */
+function isCardObject (key: string): boolean {
+  return /^(credit_?|payment_?)?card$/i.test(key)
 }
 
 /**
@@ -118,34 +122,91 @@ export function isMaskedCardField (key: string): boolean {
   return /^cc_?masked_?num(ber)?$/i.test(key)
 }
 
-/** 12 digits or more (spaces or dashes between them allowed): a card number, where a masked number has at most 10. */
-const CARD_NUMBER_RUN = /\d(?:[ -]?\d){11,}/g
+/**
+ * 12 digits or more (separators between them allowed: spaces, dots, dashes, slashes, underscores): a card number,
+ * where a masked number has at most 10.
+ */
+const CARD_NUMBER_RUN = /\d(?:[ .\-/_]*\d){11,}/g
 
 /** The runs of a text that look like a whole card number (12 digits or more in a row). */
 export function cardNumbersIn (text: string): string[] {
-  return text.match(CARD_NUMBER_RUN) ?? []
+  return asciiDigits(text).match(CARD_NUMBER_RUN) ?? []
 }
 
 /** A text with each run that looks like a whole card number masked to its last four digits; the rest as it was. */
 export function maskCardNumbersIn (text: string): string {
-  return text.replace(CARD_NUMBER_RUN, (run) => maskCard(run))
+  return asciiDigits(text).replace(CARD_NUMBER_RUN, (run) => maskCard(run))
 }
 
-/** A copy of a request's data fit for storing and showing: card numbers masked, in a masked-number field too. */
-export function maskRequest (data: Record<string, unknown>): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...data }
-  for (const key of Object.keys(copy)) {
-    const value = copy[key]
-    if (typeof value !== 'string' && typeof value !== 'number') continue
-    if (isCardField(key)) copy[key] = maskCardValue(String(value))
-    else if (isMaskedCardField(key)) copy[key] = maskCardNumbersIn(String(value))
+/** What a value under a key is: a card number, a masked card number, or anything else. */
+type Role = 'card' | 'masked' | 'other'
+
+function roleOf (key: string, parentKey: string | undefined): Role {
+  if (isCardField(key) || (parentKey !== undefined && isCardObject(parentKey) && /^(n(o|um(ber)?)|pan)$/i.test(key))) return 'card'
+  return isMaskedCardField(key) ? 'masked' : 'other'
+}
+
+/** One value fit for showing, at any depth: see {@link maskRequest}. */
+function maskValue (value: unknown, role: Role, key: string | undefined): unknown {
+  if (Array.isArray(value)) return value.map((item) => maskValue(item, role, key))
+  if (value !== null && typeof value === 'object') {
+    const copy: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) copy[k] = maskValue(v, roleOf(k, key), k)
+    return copy
   }
-  return copy
+  if (typeof value !== 'string' && typeof value !== 'number') return value
+  if (role === 'card') return maskCardValue(String(value))
+  if (role === 'masked') return maskCardNumbersIn(String(value))
+  // Anywhere else a card number is one by its shape (Luhn): order ids and amounts stay as sent.
+  return typeof value === 'string' ? maskCardNumbers(value) : value
 }
 
 /**
- * Masks card numbers inside a text (a decrypted JSON text, a canonical string): every known card value, and any
- * value of a card field that the text spells as JSON, even when the rest of the text does not parse.
+ * A copy of a request's data fit for storing and showing, at every depth (nested objects, arrays): a card field's
+ * value masked whatever it holds, a masked-number field's whole card number masked, and in every other string a
+ * card number (Luhn-valid, in any spelling {@link maskCardNumbers} knows) masked too.
+ */
+export function maskRequest (data: Record<string, unknown>): Record<string, unknown> {
+  return maskValue(data, 'other', undefined) as Record<string, unknown>
+}
+
+/** The values of card fields in a request's data, at any depth: known values for {@link maskCardsInText}. */
+export function cardFieldValues (data: Record<string, unknown> | undefined): string[] {
+  const values: string[] = []
+  const walk = (value: unknown, role: Role, key: string | undefined): void => {
+    if (Array.isArray(value)) for (const item of value) walk(item, role, key)
+    else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, roleOf(k, key), k)
+    else if (typeof value === 'string' || typeof value === 'number') {
+      if (role === 'card') values.push(String(value))
+      // A whole card number sent as the masked number (cc_maskednum): only its card-number run, so "1111" stays.
+      else if (role === 'masked') values.push(...cardNumbersIn(String(value)))
+    }
+  }
+  walk(data ?? {}, 'other', undefined)
+  return values
+}
+
+/**
+ * Each string of a request's data that masking changes, with what it becomes (e.g. a `frontUrl` whose query names
+ * a `pan`): a text that spells the data (the decrypted JSON, the canonical string) is masked with the same pairs.
+ */
+export function maskedStrings (data: Record<string, unknown> | undefined): Array<[string, string]> {
+  const pairs: Array<[string, string]> = []
+  const walk = (value: unknown, masked: unknown): void => {
+    if (typeof value === 'string' && typeof masked === 'string' && value !== masked) pairs.push([value, masked])
+    else if (value !== null && typeof value === 'object' && masked !== null && typeof masked === 'object') {
+      for (const [k, v] of Object.entries(value)) walk(v, (masked as Record<string, unknown>)[k])
+    }
+  }
+  walk(data ?? {}, maskRequest(data ?? {}))
+  // Longest first: a value that contains another is replaced whole.
+  return pairs.sort((a, b) => b[0].length - a[0].length)
+}
+
+/**
+ * Masks card numbers inside a text (a decrypted JSON text, a canonical string): every known card value, any value
+ * of a card field that the text spells as JSON, even when the rest of the text does not parse, and any other card
+ * number by its shape ({@link maskCardNumbers}).
  */
 export function maskCardsInText (text: string, knownValues: readonly string[] = []): string {
   let masked = text
@@ -154,9 +215,10 @@ export function maskCardsInText (text: string, knownValues: readonly string[] = 
     if (value.length >= 4) masked = masked.split(value).join(maskCardValue(value))
   }
   // Digits followed by Base64 characters are the start of encrypted card data, not a card number.
-  return masked
-    .replace(/("(?:cc_?number|card_?n(?:o|um(?:ber)?))"\s*:\s*"?)(\d[\d -]*\d)(?![A-Za-z0-9+/=])/gi, (_all, head: string, digits: string) => head + maskCard(digits))
+  masked = masked
+    .replace(/("(?:cc_?num(?:ber)?|card_?n(?:o|um(?:ber)?)|pan|credit_?card_?n(?:o|um(?:ber)?))"\s*:\s*"?)(\d[\d -]*\d)(?![A-Za-z0-9+/=])/gi, (_all, head: string, digits: string) => head + maskCard(digits))
     .replace(/("cc_?masked_?num(?:ber)?"\s*:\s*"?)([^"]*)/gi, (_all, head: string, value: string) => head + maskCardNumbersIn(value))
+  return maskCardNumbersByShape(masked)
 }
 
 /** The hosted page of an order, by default from its method. */

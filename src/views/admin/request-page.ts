@@ -81,7 +81,15 @@ function md5Verdict (expected: string | null, received: string | null, matches: 
 }
 
 function md5 (entry: RequestLogEntry): SafeHtml {
-  const { expected_md5: expected, received_md5: received, md5_matches: matches } = entry.crypto
+  const { expected_md5: expected, received_md5: received, md5_matches: matches, md5_withheld: withheld } = entry.crypto
+  if (withheld !== undefined) {
+    return html`<section aria-labelledby="md5-heading">
+<h2 id="md5-heading">md5 comparison</h2>
+<p id="md5-withheld" class="muted">The md5 values are ${withheld}.</p>
+<p id="md5-verdict" class="${matches === true ? 'notice' : 'error'}">${matches === true ? 'The md5 values match.' : matches === false ? 'Mismatch: the md5 values do not match. The md5 was computed over different values than the ones encrypted in data.' : 'No expected md5: the data did not decrypt.'}</p>
+<p class="muted">data was ${entry.crypto.data_length} characters of Base64.</p>
+</section>`
+  }
   const cell = (value: string | null, id: string, title: string) => html`<div class="card">
 <h3>${title}</h3><code id="${id}">${value ?? '—'}</code></div>`
   return html`<section aria-labelledby="md5-heading">
@@ -149,7 +157,7 @@ function answer (entry: RequestLogEntry): SafeHtml {
 <dl>
 <dt>rsp_code</dt><dd><code>${entry.answer.rsp_code}</code></dd>
 <dt>rsp_msg</dt><dd>${entry.answer.rsp_msg}</dd>
-<dt>md5</dt><dd>${entry.answer.md5 === null ? '—' : html`<code>${entry.answer.md5}</code>`}</dd>
+<dt>md5</dt><dd>${entry.answer.md5 !== null ? html`<code>${entry.answer.md5}</code>` : entry.crypto.md5_withheld !== undefined && entry.answer.rsp_code === 'SUCCESS' ? 'withheld (the request carries a card number)' : '—'}</dd>
 </dl>
 <h3>Answer data, decrypted</h3>
 ${entry.answer.data === null ? html`<p class="muted">None: a rejection carries no data.</p>` : jsonBlock(entry.answer.data, 'answer data')}
