@@ -1,4 +1,4 @@
-import { diagnose, numberHints, openDetailed, type Hint } from '../crypto/index.js'
+import { diagnose, jsonDepth, numberHints, openDetailed, type Hint } from '../crypto/index.js'
 import type { MerchantDirectory } from '../engine/merchants.js'
 import { maskCardNumbersByShape } from '../domain/card-numbers.js'
 import { cardFieldValues, cardNumbersIn, isCardField, isMaskedCardField, maskCardsInText, maskedStrings, maskRequest } from '../domain/orders/order.js'
@@ -50,7 +50,8 @@ function failedStep (exchange: GatewayExchange, accepted: boolean): GatewayStep 
 }
 
 function parseObject (text: string | undefined): Record<string, unknown> | undefined {
-  if (text === undefined) return undefined
+  // Data the gateway refused as too deep is never parsed here either: walking it (masking, hints) would overflow the stack.
+  if (text === undefined || jsonDepth(text).tooDeepAt !== undefined) return undefined
   try {
     const value: unknown = JSON.parse(text)
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : undefined
