@@ -23,7 +23,9 @@ const SEPARATOR = /[ .\-/_]+/g
  * A run of digit groups split by separators, with no digit on either side. Letters before it are captured, to
  * tell an id prefix (`WX`) from a brand glued to a card number (`VISA`).
  */
-const DIGIT_RUN = /(?<!\p{N})(\p{L}*)(\d+(?:[ .\-/_]+\d+)*)(?!\p{N})/gu
+// The letters are taken only from the start of their run (or none): `\p{L}*` tried at every letter of a long word
+// made this quadratic (a minute for 200,000 letters, on every logged request).
+const DIGIT_RUN = /(?<!\p{N})((?<!\p{L})\p{L}+|)(\d+(?:[ .\-/_]+\d+)*)(?!\p{N})/gu
 
 /** Letters before digits that make an id, not a card number: the sandbox's own id prefixes. */
 const ID_PREFIX = /^(?:WX|SBX)$/
