@@ -160,7 +160,10 @@ for (const example of EXAMPLES) {
       ['ACTIVEPAY', 'accepted', 'SUCCESS', true]
     ], 'ACTIVEPAY, STATUS_QUERY and REFUND answered SUCCESS')
     const activePay = log.requests.at(-1).crypto.plaintext as string
-    t.ok(activePay.startsWith(`{"order_id":"${orderId}","operator_id":"${merchant.operators[0]}","amount":"1250"`), activePay)
+    // The log masks a digit run that could be a card number, and a timestamp-based order id sometimes passes Luhn:
+    // the id is compared with its last four digits, the rest must be exactly as the client sealed it.
+    const shownId = new RegExp(`^\\{"order_id":"${orderId.replace(/\d(?=\d{4})/g, '[\\d*]')}","operator_id":"${merchant.operators[0]}","amount":"1250"`)
+    t.match(activePay, shownId, 'fields in order, compact JSON')
     t.match(activePay, /"call_back_url":"http:\/\/127\.0\.0\.1:\d+\/ottpay\/callback/, 'compact JSON, slashes not escaped')
 
     // The client's listener received the callback, verified it and acknowledged it with a 2xx.
