@@ -6,49 +6,13 @@ import type { Merchant } from '../../src/domain/fixtures.js'
 import type { RequestLogEntry } from '../../src/inspector/log-entry.js'
 import { build, callGateway, envelope, T0, type TestSandbox } from '../helpers/build.js'
 import { callAction } from '../helpers/gateway-calls.js'
+import { CONVERGE_EXAMPLE, PORTICO_CC_NUMBER, porticoData } from '../helpers/card-channel-data.js'
 
 /** The shipped merchants: the docs' examples name `ON00000097`, which the fixtures have. */
 const MERCHANTS = JSON.parse(readFileSync(new URL('../../fixtures/merchants.json', import.meta.url), 'utf8')) as Merchant[]
 const EZSHOPS = MERCHANTS.find((m) => m.merchant_id === 'ON00000097')!
 const USD_MERCHANT = MERCHANTS.find((m) => m.currency === 'USD')!
 const PAN = '5160736813962037'
-
-/** The docs' Converge data example (§18), verbatim. */
-const CONVERGE_EXAMPLE: DataObject = {
-  orderId: '2020041468976O124O000857',
-  merchant_id: 'ON00000097',
-  operator_id: '0000020156',
-  txnTime: '20191125162635',
-  txnAmt: '100',
-  cc_number: '5160736813962037',
-  frontUrl: 'https://www.ezshops.ca/UPI_OTTPAY_result.php',
-  backUrl: 'https://www.ezshops.ca/UPI_TTPAY_callback.php',
-  channelType: 'ELAVONECOM',
-  bizType: 'converge_hosted',
-  cc_channelType: 'web'
-}
-
-const CC_NUMBER = 'Cp8OVjALr/T8dGfRuI7/wY8T4MszJ2xv7xvVDGpWh4qETswIFk4uqydjSpre4a+mWZ5YlXDnGXhOCAznR/wORQ=='
-
-/** Portico data built from §19a's table: every field it lists, with the docs' values where it gives them. */
-const porticoData = (extra: DataObject = {}): DataObject => ({
-  orderId: 'PORTICO0001',
-  merId: 'ON00000097',
-  shopId: 'ON00000097001',
-  termId: 'CNP_ECOM',
-  operator_id: '0000020156',
-  txnTime: '20260115120000',
-  txnAmt: '2500',
-  cc_number: CC_NUMBER,
-  cc_sha: '16AA111EF43825DE20ABEC9E81114CAC2337625577FCD17D40AF1F061EAE5CF3',
-  cc_type: 'VISA',
-  channelType: 'PORTICOECOM',
-  biz_type: ' portico_card',
-  cc_channelType: 'web',
-  currency: 'CAD',
-  cc_maskednum: '1111',
-  ...extra
-})
 
 const convergeData = (extra: DataObject = {}): DataObject => ({ ...CONVERGE_EXAMPLE, orderId: 'CONVERGE0001', txnTime: '20260115120000', txnAmt: '2500', ...extra })
 
@@ -243,8 +207,8 @@ t.test('Portico: a request built from §19a\'s table is decided, queried in §19
   t.equal(order.card_masked, '************1111')
   t.equal(order.notify_url, '', 'no backUrl: no callback')
   t.match(order.details, { shopId: 'ON00000097001', termId: 'CNP_ECOM', cc_type: 'VISA', currency: 'CAD' })
-  t.equal(order.request.cc_number, `[${CC_NUMBER.length} characters, not shown]`)
-  t.notOk(JSON.stringify(order).includes(CC_NUMBER), 'the encrypted card data is not kept')
+  t.equal(order.request.cc_number, `[${PORTICO_CC_NUMBER.length} characters, not shown]`)
+  t.notOk(JSON.stringify(order).includes(PORTICO_CC_NUMBER), 'the encrypted card data is not kept')
 
   const entry = await latestEntry(app)
   t.equal(entry.verdict, 'accepted')
@@ -253,7 +217,7 @@ t.test('Portico: a request built from §19a\'s table is decided, queried in §19
     /^cc_sha checked to be 64 hex digits only: not compared with the card data/,
     /^cc_maskednum \(last digits 1111\) and cc_type could not be compared with the card inside cc_number$/
   ])
-  t.notOk(JSON.stringify(entry).includes(CC_NUMBER), 'the request log masks it too')
+  t.notOk(JSON.stringify(entry).includes(PORTICO_CC_NUMBER), 'the request log masks it too')
 
   const path = pathOf(answer)
   const page = await app.inject(path)

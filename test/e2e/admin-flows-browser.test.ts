@@ -1,46 +1,15 @@
 import { execFile } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
 import { promisify } from 'node:util'
 import t from 'tap'
-import type { Browser, Page } from 'playwright-core'
-import { activePayData, build, envelope, MERCHANT } from '../helpers/build.js'
+import type { Page } from 'playwright-core'
+import { activePayData, envelope, MERCHANT } from '../helpers/build.js'
 import { launchBrowser } from '../helpers/browser.js'
 import { startReceiver } from '../helpers/receiver.js'
+import { ARTIFACTS, gateway, newPage, post, serve, WIDTHS } from '../helpers/browser-pages.js'
+import type { Tap } from '../helpers/tap.js'
 
 // Issue 16: the admin UI's search, paging, live order page and control pages, driven in Debian's Chromium as a
 // person would (admin-pages-browser.test.ts checks every page's width).
-
-const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url)
-mkdirSync(ARTIFACTS, { recursive: true })
-const WIDTHS = [1280, 390] as const
-
-interface Tap {
-  teardown(fn: () => unknown): void
-}
-
-async function serve (t: Tap, env: NodeJS.ProcessEnv = {}) {
-  const sandbox = await build(t, { env, tickIntervalMs: 50 })
-  const url = await sandbox.app.listen({ port: 0, host: '127.0.0.1' })
-  return { ...sandbox, url }
-}
-
-async function post (url: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-  return await res.json() as Record<string, unknown>
-}
-
-const gateway = (url: string, body: unknown) => post(`${url}/processV2`, body)
-
-async function newPage (browser: Browser, width = 1280): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height: 900 } })
-  const page = await context.newPage()
-  // The UI must not reach outside the sandbox.
-  page.on('request', (request) => {
-    const { hostname } = new URL(request.url())
-    if (hostname !== '127.0.0.1' && !request.url().startsWith('data:')) throw new Error(`the page requested ${request.url()}`)
-  })
-  return page
-}
 
 /** How much wider than the viewport the page is (0: it fits, no sideways scrolling). */
 const overflow = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')

@@ -2,7 +2,7 @@ import type { DataObject } from '../../src/crypto/index.js'
 
 /**
  * Data of the Converge and Portico card channels for tests that need one of each (UnionPay's is `cardData` in
- * build.ts). The same values as test/app/gateway-card-channels.test.ts, which sends them to the shipped merchants.
+ * build.ts). test/app/gateway-card-channels.test.ts sends them to the shipped merchants.
  */
 
 /** The docs' Converge data example (§18), verbatim: merchant ON00000097 of the shipped fixtures. */
